@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, describeConfig, loadConfig, maskUrl } from './config.js';
+
+const cwd = '/srv/cloud-office';
+
+function issuesOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env, cwd);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.issues;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults: port 8080 on 127.0.0.1, SQLite in ./data', () => {
+    const config = loadConfig({}, cwd);
+    assert.equal(config.http.port, 8080);
+    assert.equal(config.http.host, '127.0.0.1');
+    assert.equal(config.http.bodyLimit, 1024 * 1024);
+    assert.equal(config.http.publicUrl, 'http://127.0.0.1:8080');
+    assert.equal(config.dataDir, path.join(cwd, 'data'));
+    assert.deepEqual(config.database, {
+      dialect: 'sqlite',
+      file: path.join(cwd, 'data', 'cloud-office.sqlite'),
+    });
+    assert.equal(config.log.level, 'info');
+  });
+
+  it('chooses PostgreSQL for a postgres:// or postgresql:// DATABASE_URL', () => {
+    for (const url of ['postgres://app:pw@db.internal:5432/office', 'postgresql://db/office']) {
+      const config = loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '25' }, cwd);
+      assert.deepEqual(config.database, { dialect: 'postgres', url, poolSize: 25 });
+    }
+  });
+
+  it('names each wrong variable and what it accepts, all at once', () => {
+    const issues = issuesOf({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      BODY_LIMIT: '12',
+      TRUST_PROXY: 'maybe',
+    });
+    assert.equal(issues.length, 4);
+    assert.match(
+      issues[0] ?? '',
+      /^PORT="eighty" is not valid: expected a whole number from 0 to 65535/,
+    );
+    assert.ok(
+      issues.some(
+        (issue) => issue.startsWith('LOG_LEVEL="loud"') && issue.includes('fatal, error'),
+      ),
+    );
+    assert.ok(issues.some((issue) => issue.startsWith('BODY_LIMIT="12"')));
+    assert.ok(issues.some((issue) => issue.startsWith('TRUST_PROXY="maybe"')));
+  });
+
+  it('refuses a port out of range and a DATABASE_URL of another kind, masking its password', () => {
+    assert.match(issuesOf({ PORT: '70000' })[0] ?? '', /^PORT="70000"/);
+    const [issue] = issuesOf({ DATABASE_URL: 'mysql://root:hunter2@db/office' });
+    assert.match(issue ?? '', /^DATABASE_URL=.*expected unset for SQLite/);
+    assert.ok(!issue?.includes('hunter2'), 'the password must not be echoed');
+  });
+
+  it('derives the public URL from HOST and PORT unless PUBLIC_URL is set', () => {
+    assert.equal(
+      loadConfig({ HOST: '0.0.0.0', PORT: '9000' }, cwd).http.publicUrl,
+      'http://localhost:9000',
+    );
+    assert.equal(
+      loadConfig({ PUBLIC_URL: 'https://cloud.gov.example/' }, cwd).http.publicUrl,
+      'https://cloud.gov.example',
+    );
+    assert.match(issuesOf({ PUBLIC_URL: 'ftp://x' })[0] ?? '', /^PUBLIC_URL=/);
+  });
+
+  it('reads TRUST_PROXY as a boolean or a hop count', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }, cwd).http.trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }, cwd).http.trustProxy, 2);
+  });
+});
+
+describe('describeConfig', () => {
+  it('masks the database password and keeps everything else', () => {
+    const described = describeConfig(
+      loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/office' }, cwd),
+    );
+    const text = JSON.stringify(described);
+    assert.ok(!text.includes('s3cret'));
+    assert.match(text, /postgres:\/\/app:\*\*\*\*@db:5432\/office/);
+  });
+
+  it('leaves a URL without a password as it is', () => {
+    assert.equal(maskUrl('postgres://db/office'), 'postgres://db/office');
+  });
+});

@@ -1,0 +1,174 @@
+import path from 'node:path';
+
+/** Where the data lives: an embedded SQLite file, or a PostgreSQL server. */
+export type DatabaseConfig =
+  { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  http: {
+    host: string;
+    port: number;
+    /** Largest request body accepted, in bytes. */
+    bodyLimit: number;
+    /** Passed to Fastify: false, true, or the number of proxy hops to trust. */
+    trustProxy: boolean | number;
+    /** The address users reach the portal at; used in printed and e-mailed links. */
+    publicUrl: string;
+  };
+  dataDir: string;
+  database: DatabaseConfig;
+  log: { level: LogLevel };
+  /** How long a shutdown may wait for requests in flight before the process exits anyway. */
+  shutdownTimeoutMs: number;
+}
+
+/** Every variable the server reads, with what it accepts; the README documents the same list. */
+export const CONFIG_VARIABLES = {
+  PORT: 'a whole number from 0 to 65535 (default 8080)',
+  HOST: 'an interface address or host name to listen on (default 127.0.0.1)',
+  DATA_DIR: 'a folder for the SQLite file and other local data (default ./data)',
+  DATABASE_URL: 'unset for SQLite in DATA_DIR, or postgres://user:password@host:port/database',
+  DATABASE_POOL_SIZE:
+    'PostgreSQL connections per instance, a whole number from 1 to 200 (default 10)',
+  LOG_LEVEL: `one of ${LOG_LEVELS.join(', ')} (default info)`,
+  BODY_LIMIT: 'largest request body in bytes, from 1024 to 104857600 (default 1048576, 1 MiB)',
+  TRUST_PROXY: 'false, true, or the number of proxy hops in front of the server (default false)',
+  PUBLIC_URL: 'the http(s) address users reach the portal at (default http://HOST:PORT)',
+  SHUTDOWN_TIMEOUT_MS:
+    'milliseconds to let requests finish on shutdown, 0 to 600000 (default 10000)',
+} as const;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A configuration that cannot be used; `issues` names each bad variable and what it accepts. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment into one validated configuration. This is the only place in the code
+ * that reads environment variables; everything else receives a `Config`.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const issues: string[] = [];
+  const read = (name: ConfigVariable): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const reject = (name: ConfigVariable, value: string): void => {
+    issues.push(
+      `${name}=${JSON.stringify(value)} is not valid: expected ${CONFIG_VARIABLES[name]}`,
+    );
+  };
+  const integer = (name: ConfigVariable, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      reject(name, raw);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const port = integer('PORT', 8080, 0, 65535);
+  const host = read('HOST') ?? '127.0.0.1';
+  if (/\s|\/|^:+$/.test(host)) reject('HOST', host);
+
+  const dataDir = path.resolve(cwd, read('DATA_DIR') ?? 'data');
+  const poolSize = integer('DATABASE_POOL_SIZE', 10, 1, 200);
+
+  let database: DatabaseConfig = {
+    dialect: 'sqlite',
+    file: path.join(dataDir, 'cloud-office.sqlite'),
+  };
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    const parsed = parseUrl(databaseUrl);
+    if (parsed && /^postgres(ql)?:$/.test(parsed.protocol) && parsed.hostname !== '') {
+      database = { dialect: 'postgres', url: databaseUrl, poolSize };
+    } else {
+      issues.push(
+        `DATABASE_URL=${JSON.stringify(maskUrl(databaseUrl))} is not valid: expected ${CONFIG_VARIABLES.DATABASE_URL}`,
+      );
+    }
+  }
+
+  const level = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) reject('LOG_LEVEL', level);
+
+  const bodyLimit = integer('BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024);
+
+  let trustProxy: boolean | number = false;
+  const rawTrust = read('TRUST_PROXY');
+  if (rawTrust !== undefined) {
+    if (rawTrust === 'true' || rawTrust === 'false') trustProxy = rawTrust === 'true';
+    else if (/^\d{1,2}$/.test(rawTrust)) trustProxy = Number(rawTrust);
+    else reject('TRUST_PROXY', rawTrust);
+  }
+
+  const defaultHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const urlHost = defaultHost.includes(':') ? `[${defaultHost}]` : defaultHost;
+  let publicUrl = `http://${urlHost}:${port}`;
+  const rawPublicUrl = read('PUBLIC_URL');
+  if (rawPublicUrl !== undefined) {
+    const parsed = parseUrl(rawPublicUrl);
+    if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
+      publicUrl = rawPublicUrl.replace(/\/+$/, '');
+    } else {
+      reject('PUBLIC_URL', rawPublicUrl);
+    }
+  }
+
+  const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    http: { host, port, bodyLimit, trustProxy, publicUrl },
+    dataDir,
+    database,
+    log: { level: level as LogLevel },
+    shutdownTimeoutMs,
+  };
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the password in a URL with asterisks, so that it can be printed or logged. */
+export function maskUrl(value: string): string {
+  const parsed = parseUrl(value);
+  if (!parsed || parsed.password === '') return value;
+  parsed.password = '****';
+  return parsed.toString();
+}
+
+/** The effective configuration with every secret masked, as `cloud-office config check` prints it. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const database =
+    config.database.dialect === 'sqlite'
+      ? { dialect: 'sqlite', file: config.database.file }
+      : {
+          dialect: 'postgres',
+          url: maskUrl(config.database.url),
+          poolSize: config.database.poolSize,
+        };
+  return {
+    http: config.http,
+    dataDir: config.dataDir,
+    database,
+    log: config.log,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  };
+}

@@ -1,0 +1,49 @@
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/index.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** What tests may replace when they build a context. */
+export interface ContextOverrides {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * The one composition root: every dependency the application uses is built here, once, and
+ * handed down explicitly. Long-lived resources are closed by `close()`.
+ */
+export class AppContext {
+  private closed = false;
+
+  private constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly clock: Clock,
+    private readonly database: DatabaseHandle,
+  ) {}
+
+  static async create(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+    const logger = overrides.logger ?? createLogger(config.log.level);
+    const database = await openDatabase(config.database, logger);
+    return new AppContext(config, logger, overrides.clock ?? systemClock, database);
+  }
+
+  get db(): DatabaseHandle['db'] {
+    return this.database.db;
+  }
+
+  get dialect(): DatabaseHandle['dialect'] {
+    return this.database.dialect;
+  }
+
+  get databaseLocation(): string {
+    return this.database.location;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.database.close();
+  }
+}

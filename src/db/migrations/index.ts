@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_settings.js';
+
+/**
+ * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
+ * so that the same list works from TypeScript sources and from the compiled build.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_settings': m0001,
+};

@@ -1,0 +1,52 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { APP_NAME, APP_VERSION } from '../version.js';
+import type { App } from './app.js';
+import { ProblemRef } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document is generated from the schemas every route declares, so it cannot drift
+ * from what the server validates. Served at /api/openapi.json, readable at /api/docs.
+ */
+export async function registerOpenApi(app: App): Promise<void> {
+  // Every documented route answers errors as problem+json; say so once here, not in every route.
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.hide === true || !route.url.startsWith('/')) return;
+    const response = (route.schema?.response ?? {}) as Record<string, unknown>;
+    if (route.schema && !('4XX' in response)) {
+      const problem = {
+        description: 'An RFC 9457 problem document naming what was wrong.',
+        content: { 'application/problem+json': { schema: ProblemRef } },
+      };
+      route.schema.response = { ...response, '4XX': problem, '5XX': problem };
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: `${APP_NAME} API`,
+        version: APP_VERSION,
+        description:
+          'The REST API of Cloud Office. Application routes live under /api/v1. Every error is an ' +
+          'RFC 9457 problem document (application/problem+json) with a stable `code`.',
+      },
+      tags: [
+        { name: 'system', description: 'Health, readiness and information about this server' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === 'string' ? json.$id : `schema${index}`,
+    },
+  });
+
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: false,
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+}

@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { AppContext, type ContextOverrides } from './context.js';
+import { migrateToLatest } from './db/migrate.js';
+import { buildApp, type App } from './http/app.js';
+
+export interface RunningServer {
+  app: App;
+  ctx: AppContext;
+  /** The address the server actually listens on (the port may have been chosen by the system). */
+  url: string;
+  /** Stops taking requests, lets those in flight finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, builds the app and listens. `configure` may add routes
+ * before the app is ready (tests use it to probe shutdown with a slow request).
+ */
+export async function startServer(
+  config: Config,
+  overrides: ContextOverrides = {},
+  configure?: (app: App) => void,
+): Promise<RunningServer> {
+  const ctx = await AppContext.create(config, overrides);
+  try {
+    const applied = await migrateToLatest(ctx.db);
+    if (applied.length > 0) ctx.logger.info({ migrations: applied }, 'applied database migrations');
+    const app = await buildApp(ctx);
+    configure?.(app);
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      ctx,
+      url: `http://${host}:${address.port}`,
+      stop: () => {
+        stopping ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            await ctx.close();
+          }
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+}
