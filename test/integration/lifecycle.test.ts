@@ -64,36 +64,41 @@ describeEachDatabase('server process', (database) => {
     }
   });
 
-  it('finishes a request in flight before closing the database on shutdown', async () => {
-    let release: (() => void) | undefined;
-    const server = await startServer(testConfig(database.config, database.dataDir), {}, (app) => {
-      app.get('/api/v1/slow', async () => {
-        await new Promise<void>((resolve) => (release = resolve));
-        return { done: true };
+  // The timeout catches a shutdown held open by an idle keep-alive connection (72 s by default).
+  it(
+    'finishes a request in flight before closing the database on shutdown',
+    { timeout: 15_000 },
+    async () => {
+      let release: (() => void) | undefined;
+      const server = await startServer(testConfig(database.config, database.dataDir), {}, (app) => {
+        app.get('/api/v1/slow', async () => {
+          await new Promise<void>((resolve) => (release = resolve));
+          return { done: true };
+        });
       });
-    });
-    const inFlight = fetch(`${server.url}/api/v1/slow`);
-    await waitFor(() => release, 'the slow request to arrive');
-    const stopped = server.stop();
-    await sleep(100);
-    const refused = await fetch(`${server.url}/healthz`).then(
-      (response) => response.status,
-      () => 'refused',
-    );
-    assert.ok(
-      refused === 503 || refused === 'refused',
-      `new requests are not served while stopping (${refused})`,
-    );
-    release?.();
-    const response = await inFlight;
-    assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { done: true });
-    await stopped;
-    await assert.rejects(
-      sql`select 1`.execute(server.ctx.db),
-      'the database is closed after shutdown',
-    );
-  });
+      const inFlight = fetch(`${server.url}/api/v1/slow`);
+      await waitFor(() => release, 'the slow request to arrive');
+      const stopped = server.stop();
+      await sleep(100);
+      const refused = await fetch(`${server.url}/healthz`).then(
+        (response) => response.status,
+        () => 'refused',
+      );
+      assert.ok(
+        refused === 503 || refused === 'refused',
+        `new requests are not served while stopping (${refused})`,
+      );
+      release?.();
+      const response = await inFlight;
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { done: true });
+      await stopped;
+      await assert.rejects(
+        sql`select 1`.execute(server.ctx.db),
+        'the database is closed after shutdown',
+      );
+    },
+  );
 });
 
 describe('server process start-up refusals', () => {

@@ -1,0 +1,5 @@
+import type { Scenario } from '../lib/scenario.js';
+import { httpHealthz } from './http-healthz.js';
+
+/** Every scenario `npm run bench` runs, in order. Add new ones here. */
+export const scenarios: readonly Scenario[] = [httpHealthz];
