@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings.js';
+import * as m0002 from './0002_office_and_people.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -7,4 +8,5 @@ import * as m0001 from './0001_settings.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_settings': m0001,
+  '0002_office_and_people': m0002,
 };
