@@ -97,3 +97,105 @@ describe('describeConfig', () => {
     assert.equal(maskUrl('postgres://db/office'), 'postgres://db/office');
   });
 });
+
+describe('e-mail settings', () => {
+  it('leaves e-mail off without SMTP_URL and sends from Cloud Office <no-reply@localhost>', () => {
+    const { mail } = loadConfig({}, cwd);
+    assert.deepEqual(mail, {
+      smtp: { enabled: false },
+      from: 'Cloud Office <no-reply@localhost>',
+    });
+  });
+
+  it('reads the host, port, TLS mode and sign-in from SMTP_URL', () => {
+    assert.deepEqual(
+      loadConfig({ SMTP_URL: 'smtp://relay:p%40ss@mail.gov.example:2525' }, cwd).mail.smtp,
+      {
+        enabled: true,
+        url: 'smtp://relay:p%40ss@mail.gov.example:2525',
+        host: 'mail.gov.example',
+        port: 2525,
+        secure: false,
+        auth: { user: 'relay', password: 'p@ss' },
+      },
+    );
+    assert.deepEqual(loadConfig({ SMTP_URL: 'smtps://mail.gov.example' }, cwd).mail.smtp, {
+      enabled: true,
+      url: 'smtps://mail.gov.example',
+      host: 'mail.gov.example',
+      port: 465,
+      secure: true,
+      auth: undefined,
+    });
+    const plain = loadConfig({ SMTP_URL: 'smtp://[::1]/' }, cwd).mail.smtp;
+    assert.ok(plain.enabled);
+    assert.equal(plain.host, '::1');
+    assert.equal(plain.port, 587);
+  });
+
+  it('refuses an SMTP_URL of another kind, without a host, or with a user but no password', () => {
+    for (const url of [
+      'http://mail.gov.example',
+      'smtp:mail.gov.example',
+      'smtp://mail.gov.example:0',
+      'smtp://relay@mail.gov.example',
+      'smtp://mail.gov.example/inbox',
+      'smtp://mail.gov.example?pool=true',
+    ]) {
+      assert.match(
+        issuesOf({ SMTP_URL: url })[0] ?? '',
+        /^SMTP_URL=.*expected unset to keep e-mail unsent/,
+        url,
+      );
+    }
+  });
+
+  it('never echoes the SMTP password in a refusal', () => {
+    for (const url of [
+      'smtp://relay:hunter2@mail.gov.example/x',
+      'smtp://relay:hunter2@bad host',
+    ]) {
+      const [issue] = issuesOf({ SMTP_URL: url });
+      assert.match(issue ?? '', /^SMTP_URL="smtp:\/\/(relay:)?\*\*\*\*@/);
+      assert.ok(!issue?.includes('hunter2'), issue);
+    }
+  });
+
+  it('accepts MAIL_FROM as an address with an optional display name, and nothing else', () => {
+    for (const from of [
+      'no-reply@cloud.gov.example',
+      'Cloud Office <no-reply@cloud.gov.example>',
+      '"Cloud Office, MoITT" <no-reply@cloud.gov.example>',
+    ]) {
+      assert.equal(loadConfig({ MAIL_FROM: from }, cwd).mail.from, from);
+    }
+    for (const from of [
+      'Cloud Office',
+      'a@cloud.gov.example, b@cloud.gov.example',
+      'Cloud Office <no-reply@cloud.gov.example>\r\nBcc: spy@example.com',
+      'Cloud Office <no-reply@cloud.gov.example',
+      'no reply@cloud.gov.example',
+    ]) {
+      assert.match(
+        issuesOf({ MAIL_FROM: from })[0] ?? '',
+        /^MAIL_FROM=.*expected an e-mail address/,
+        from,
+      );
+    }
+  });
+
+  it('describes the e-mail settings with the SMTP password masked', () => {
+    const described = describeConfig(
+      loadConfig({ SMTP_URL: 'smtps://relay:s3cret@mail.gov.example:465' }, cwd),
+    );
+    assert.deepEqual(described.mail, {
+      smtpUrl: 'smtps://relay:****@mail.gov.example:465',
+      from: 'Cloud Office <no-reply@localhost>',
+    });
+    assert.ok(!JSON.stringify(described).includes('s3cret'));
+    assert.deepEqual(describeConfig(loadConfig({}, cwd)).mail, {
+      smtpUrl: null,
+      from: 'Cloud Office <no-reply@localhost>',
+    });
+  });
+});

@@ -4,6 +4,22 @@ import path from 'node:path';
 export type DatabaseConfig =
   { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
 
+/**
+ * Where e-mail goes: nowhere yet (messages wait in the outbox until SMTP_URL is set), or an SMTP
+ * server. `secure`: TLS from the first byte (smtps://); otherwise STARTTLS when the server offers it.
+ */
+export type SmtpConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      /** As given in SMTP_URL, password included: mask it before printing. */
+      url: string;
+      host: string;
+      port: number;
+      secure: boolean;
+      auth: { user: string; password: string } | undefined;
+    };
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -23,6 +39,11 @@ export interface Config {
   log: { level: LogLevel };
   /** How long a shutdown may wait for requests in flight before the process exits anyway. */
   shutdownTimeoutMs: number;
+  mail: {
+    smtp: SmtpConfig;
+    /** The From of every e-mail: an address with an optional display name. */
+    from: string;
+  };
 }
 
 /** Every variable the server reads, with what it accepts; the README documents the same list. */
@@ -39,6 +60,10 @@ export const CONFIG_VARIABLES = {
   PUBLIC_URL: 'the http(s) address users reach the portal at (default http://HOST:PORT)',
   SHUTDOWN_TIMEOUT_MS:
     'milliseconds to let requests finish on shutdown, 0 to 600000 (default 10000)',
+  SMTP_URL:
+    'unset to keep e-mail unsent in the outbox, or smtp://user:password@host:port (smtps:// for TLS from the start)',
+  MAIL_FROM:
+    'an e-mail address with an optional display name, like Cloud Office <no-reply@example.org> (default Cloud Office <no-reply@localhost>)',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -128,6 +153,23 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const shutdownTimeoutMs = integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
 
+  let smtp: SmtpConfig = { enabled: false };
+  const smtpUrl = read('SMTP_URL');
+  if (smtpUrl !== undefined) {
+    const parsed = parseSmtpUrl(smtpUrl);
+    if (parsed) {
+      smtp = parsed;
+    } else {
+      // A URL too broken to parse may still hold a password: hide everything before the @.
+      const shown = parseUrl(smtpUrl) ? maskUrl(smtpUrl) : smtpUrl.replace(/\/\/.*@/, '//****@');
+      issues.push(
+        `SMTP_URL=${JSON.stringify(shown)} is not valid: expected ${CONFIG_VARIABLES.SMTP_URL}`,
+      );
+    }
+  }
+  const mailFrom = read('MAIL_FROM') ?? 'Cloud Office <no-reply@localhost>';
+  if (!MAILBOX.test(mailFrom)) reject('MAIL_FROM', mailFrom);
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     http: { host, port, bodyLimit, trustProxy, publicUrl },
@@ -135,8 +177,45 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database,
     log: { level: level as LogLevel },
     shutdownTimeoutMs,
+    mail: { smtp, from: mailFrom },
   };
 }
+
+/** smtp:// or smtps://, a host, an optional port, and a user only together with a password. */
+function parseSmtpUrl(value: string): SmtpConfig | undefined {
+  const parsed = parseUrl(value);
+  if (!parsed || (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:')) return undefined;
+  if (parsed.hostname === '' || parsed.port === '0') return undefined;
+  if (!/^\/?$/.test(parsed.pathname) || parsed.search !== '' || parsed.hash !== '')
+    return undefined;
+  if ((parsed.username === '') !== (parsed.password === '')) return undefined;
+  const secure = parsed.protocol === 'smtps:';
+  let auth: { user: string; password: string } | undefined;
+  try {
+    if (parsed.username !== '')
+      auth = {
+        user: decodeURIComponent(parsed.username),
+        password: decodeURIComponent(parsed.password),
+      };
+  } catch {
+    return undefined;
+  }
+  return {
+    enabled: true,
+    url: value,
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port === '' ? (secure ? 465 : 587) : Number(parsed.port),
+    secure,
+    auth,
+  };
+}
+
+// A single mailbox: `user@host`, or `Display Name <user@host>` with the name optionally quoted.
+// No line breaks, so that the value can never add a header.
+const ADDRESS = String.raw`[^\s<>()[\]@",;:\\]+@[^\s<>()[\]@",;:\\]+`;
+const MAILBOX = new RegExp(
+  String.raw`^(?:${ADDRESS}|(?:"(?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*"|[^<>"@,;:\\\x00-\x1f]*?)\s*<${ADDRESS}>)$`,
+);
 
 function parseUrl(value: string): URL | undefined {
   try {
@@ -170,5 +249,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     database,
     log: config.log,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    mail: {
+      smtpUrl: config.mail.smtp.enabled ? maskUrl(config.mail.smtp.url) : null,
+      from: config.mail.from,
+    },
   };
 }

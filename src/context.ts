@@ -2,11 +2,13 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 
 /** What tests may replace when they build a context. */
 export interface ContextOverrides {
   logger?: Logger;
   clock?: Clock;
+  mailer?: Mailer;
 }
 
 /**
@@ -21,12 +23,14 @@ export class AppContext {
     readonly logger: Logger,
     readonly clock: Clock,
     private readonly database: DatabaseHandle,
+    readonly mailer: Mailer,
   ) {}
 
   static async create(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
     const logger = overrides.logger ?? createLogger(config.log.level);
     const database = await openDatabase(config.database, logger);
-    return new AppContext(config, logger, overrides.clock ?? systemClock, database);
+    const mailer = overrides.mailer ?? createMailer(config.mail);
+    return new AppContext(config, logger, overrides.clock ?? systemClock, database, mailer);
   }
 
   get db(): DatabaseHandle['db'] {
@@ -44,6 +48,10 @@ export class AppContext {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.database.close();
+    try {
+      await this.mailer.close();
+    } finally {
+      await this.database.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { ContextOverrides } from './context.js';
+import { issueSetupLink } from './features/office/setup.js';
 import { startServer, type RunningServer } from './server.js';
 import { APP_NAME, APP_VERSION } from './version.js';
 
@@ -22,6 +23,17 @@ export async function serveUntilSignalled(
   print(
     `  Database:  ${server.ctx.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${server.ctx.databaseLocation}`,
   );
+  const setupLink = await issueSetupLink(server.ctx);
+  if (setupLink) {
+    print('');
+    print(
+      'Nobody can sign in yet. To create the Cloud Office and its first officer (DG Cloud), open',
+    );
+    print(`  ${setupLink}`);
+    print('This link works once, for 24 hours; every start prints a new one until setup is done.');
+    print('(Or run: cloud-office admin create --email ... --name ... --office ...)');
+    print('');
+  }
   print('Press Ctrl+C to stop.');
 
   let shuttingDown = false;

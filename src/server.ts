@@ -3,13 +3,16 @@ import type { Config } from './config.js';
 import { AppContext, type ContextOverrides } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp, type App } from './http/app.js';
+import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
 
 export interface RunningServer {
   app: App;
   ctx: AppContext;
   /** The address the server actually listens on (the port may have been chosen by the system). */
   url: string;
-  /** Stops taking requests, lets those in flight finish, then closes the database. */
+  /** Sends queued e-mail in the background; `drain()` sends what is due now. */
+  outbox: OutboxWorker;
+  /** Stops taking requests, lets those in flight finish, stops the outbox, closes the database. */
   stop(): Promise<void>;
 }
 
@@ -31,16 +34,19 @@ export async function startServer(
     await app.listen({ host: config.http.host, port: config.http.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const outbox = startOutboxWorker(ctx);
     let stopping: Promise<void> | undefined;
     return {
       app,
       ctx,
       url: `http://${host}:${address.port}`,
+      outbox,
       stop: () => {
         stopping ??= (async () => {
           try {
             await app.close();
           } finally {
+            await outbox.stop();
             await ctx.close();
           }
         })();

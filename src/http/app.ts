@@ -5,7 +5,16 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
+import cookie from '@fastify/cookie';
+import { registerAccessControl } from '../features/identity/access.js';
+import { identityRoutes } from '../features/identity/routes.js';
+import { officeRoutes } from '../features/office/routes.js';
+import { OrganizationSchema, organizationRoutes } from '../features/organizations/routes.js';
 import { systemRoutes } from '../features/system/routes.js';
+import { UserSchema, userRoutes } from '../features/users/routes.js';
+import { appointmentRoutes } from '../features/appointments/routes.js';
+import { auditRoutes } from '../features/audit/routes.js';
+import { linkRoutes } from '../features/identity/link-routes.js';
 import { registerJsonParser } from './json.js';
 import { registerOpenApi } from './openapi.js';
 import { registerPortal } from './portal.js';
@@ -50,7 +59,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(createValidatorCompiler());
-  app.addSchema(ProblemSchema);
+  // Shared schemas, referenced by $id across features and listed once in the OpenAPI components.
+  for (const schema of [ProblemSchema, OrganizationSchema, UserSchema]) app.addSchema(schema);
   // Only JSON bodies: plain text would otherwise be parsed and fail later with a vaguer message.
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app);
@@ -79,7 +89,16 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   await registerOpenApi(app);
 
+  await app.register(cookie);
+  registerAccessControl(app, ctx);
   await app.register(systemRoutes, { ctx });
+  await app.register(officeRoutes, { ctx });
+  await app.register(identityRoutes, { ctx });
+  await app.register(organizationRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(appointmentRoutes, { ctx });
+  await app.register(linkRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

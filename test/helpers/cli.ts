@@ -17,18 +17,20 @@ export interface CliResult {
 export function runCloudOffice(
   args: readonly string[],
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/cloud-office.js'), ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
+    child.stdin.end(input ?? '');
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Type } from 'typebox';
+import { access } from '../../src/features/identity/access.js';
 import type { App } from '../../src/http/app.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -20,6 +21,7 @@ function addProbeRoutes(app: App): void {
   app.post(
     '/api/v1/probe',
     {
+      config: { access: access.public },
       schema: {
         body: Type.Object(
           {
@@ -36,6 +38,7 @@ function addProbeRoutes(app: App): void {
   app.get(
     '/api/v1/probe',
     {
+      config: { access: access.public },
       schema: {
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -44,7 +47,7 @@ function addProbeRoutes(app: App): void {
     },
     (request) => ({ limit: request.query.limit ?? 20 }),
   );
-  app.get('/api/v1/probe/boom', () => {
+  app.get('/api/v1/probe/boom', { config: { access: access.public } }, () => {
     throw new Error('secret internal detail: connection string postgres://x:y@z');
   });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import { access } from '../../src/features/identity/access.js';
 import { startServer } from '../../src/server.js';
 import { testConfig } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -71,7 +72,7 @@ describeEachDatabase('server process', (database) => {
     async () => {
       let release: (() => void) | undefined;
       const server = await startServer(testConfig(database.config, database.dataDir), {}, (app) => {
-        app.get('/api/v1/slow', async () => {
+        app.get('/api/v1/slow', { config: { access: access.public } }, async () => {
           await new Promise<void>((resolve) => (release = resolve));
           return { done: true };
         });

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerAuditCommands } from './audit.js';
+import { registerOfficeCommands } from './office.js';
+import { registerPeopleCommands } from './people.js';
 import { registerSystemCommands } from './system.js';
 
 /** Every command group; each feature adds its own file here. */
 export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerSystemCommands,
+  registerAuditCommands,
+  registerOfficeCommands,
+  registerPeopleCommands,
 ];

@@ -175,7 +175,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db
     .insertInto('audit_head' as never)
-    .values({ id: 1, last_seq: 0, last_hash: '0'.repeat(64) } as never)
+    .values({ id: 1, last_seq: 0, last_hash: '0'.repeat(64) })
     .execute();
 
   // Side effects (e-mail, later webhooks) are written here in the same transaction as the change

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
+import { access } from '../identity/access.js';
 import { APP_NAME, APP_VERSION } from '../../version.js';
 import { checkReadiness, ensureInstallationId } from './service.js';
 
@@ -59,6 +60,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/api/v1/about',
     {
+      config: { access: access.public },
       schema: {
         tags: ['system'],
         summary: 'The name and version of this server',

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database, OutboxTable } from '../../db/schema.js';
+
+type Db = Kysely<Database>;
+
+/** A message the dispatcher holds a claim on. */
+export type ClaimedOutboxRow = Pick<OutboxTable, 'id' | 'payload' | 'attempts'>;
+
+export async function insertOutboxRow(
+  db: Db,
+  row: { id: string; kind: OutboxTable['kind']; payload: string; now: string },
+): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      id: row.id,
+      kind: row.kind,
+      payload: row.payload,
+      created_at: row.now,
+      available_at: row.now,
+      attempts: 0,
+      claimed_until: null,
+      sent_at: null,
+      last_error: null,
+    })
+    .execute();
+}
+
+/** Ids of unsent messages of a kind, due at `now`, that nobody holds a live claim on, oldest first. */
+export async function findDueOutboxIds(
+  db: Db,
+  options: { kind: OutboxTable['kind']; now: string; maxAttempts: number; limit: number },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('kind', '=', options.kind)
+    .where('sent_at', 'is', null)
+    .where('available_at', '<=', options.now)
+    .where('attempts', '<', options.maxAttempts)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
+    .orderBy('available_at')
+    .orderBy('id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims one message until `claimedUntil`, if it is still unsent, due and unclaimed (or its claim
+ * has lapsed). The check and the claim are one UPDATE, so when several dispatchers race for a
+ * row exactly one gets it back; the others get undefined and move on.
+ */
+export async function claimOutboxRow(
+  db: Db,
+  options: {
+    id: string;
+    kind: OutboxTable['kind'];
+    now: string;
+    claimedUntil: string;
+    maxAttempts: number;
+  },
+): Promise<ClaimedOutboxRow | undefined> {
+  return db
+    .updateTable('outbox')
+    .set({ claimed_until: options.claimedUntil })
+    .where('id', '=', options.id)
+    .where('kind', '=', options.kind)
+    .where('sent_at', 'is', null)
+    .where('available_at', '<=', options.now)
+    .where('attempts', '<', options.maxAttempts)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
+    .returning(['id', 'payload', 'attempts'])
+    .executeTakeFirst();
+}
+
+export async function markOutboxSent(db: Db, id: string, sentAt: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ sent_at: sentAt, claimed_until: null, last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a failed attempt and releases the claim; the message is due again at `availableAt`. */
+export async function markOutboxFailed(
+  db: Db,
+  id: string,
+  failure: { attempts: number; lastError: string; availableAt: string | undefined },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      attempts: failure.attempts,
+      last_error: failure.lastError,
+      claimed_until: null,
+      ...(failure.availableAt === undefined ? {} : { available_at: failure.availableAt }),
+    })
+    .where('id', '=', id)
+    .execute();
+}
