@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { AppContext, type ContextOverrides } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp, type App } from './http/app.js';
+import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
 
 export interface RunningServer {
@@ -35,6 +36,7 @@ export async function startServer(
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const outbox = startOutboxWorker(ctx);
+    const notices = startNoticeWorker(ctx);
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -46,6 +48,7 @@ export async function startServer(
           try {
             await app.close();
           } finally {
+            await notices.stop();
             await outbox.stop();
             await ctx.close();
           }

@@ -15,6 +15,13 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
+  notices: NoticesTable;
+}
+
+/** One row per notice sent, keyed so that sending it again is a no-op. */
+export interface NoticesTable {
+  key: string;
+  created_at: string;
 }
 
 /** Installation-wide values, one row each, keyed by name. */
@@ -39,6 +46,7 @@ export interface OrganizationsTable {
   pse_tier: PseTier | null;
   status: OrganizationStatus;
   contact_email: string | null;
+  contact_name: string | null;
   registration_note: string | null;
   decision_note: string | null;
   created_at: string;
@@ -55,8 +63,13 @@ export interface UsersTable {
   role: string;
   status: UserStatus;
   password_hash: string | null;
+  /** Sealed (AES-256-GCM, see identity/secret-key.ts), never in clear. */
   totp_secret: string | null;
   totp_enabled_at: string | null;
+  /** A secret being enrolled, sealed; it replaces totp_secret when a code from it is confirmed. */
+  totp_pending_secret: string | null;
+  /** The last 30-second step whose code was accepted: a code is good once. */
+  totp_last_step: number | null;
   failed_sign_ins: number;
   locked_until: string | null;
   last_sign_in_at: string | null;

@@ -17,6 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('pse_tier', 'text') // ministry | division | department | attached_body
     .addColumn('status', 'text', (c) => c.notNull()) // pending | active | declined | archived
     .addColumn('contact_email', 'text')
+    .addColumn('contact_name', 'text')
     .addColumn('registration_note', 'text')
     .addColumn('decision_note', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -178,6 +179,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .values({ id: 1, last_seq: 0, last_hash: '0'.repeat(64) })
     .execute();
 
+  // Notices sent once each (warnings before a term ends, ...): the key makes a job that runs twice,
+  // or on two instances at once, send each notice once.
+  await db.schema
+    .createTable('notices')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
   // Side effects (e-mail, later webhooks) are written here in the same transaction as the change
   // that causes them, and sent after commit by a job.
   await db.schema
@@ -202,6 +211,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
     'outbox',
+    'notices',
     'audit_head',
     'audit_events',
     'appointments',

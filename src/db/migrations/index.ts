@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings.js';
 import * as m0002 from './0002_office_and_people.js';
+import * as m0003 from './0003_second_factor_and_tokens.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -9,4 +10,5 @@ import * as m0002 from './0002_office_and_people.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_settings': m0001,
   '0002_office_and_people': m0002,
+  '0003_second_factor_and_tokens': m0003,
 };

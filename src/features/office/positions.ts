@@ -3,6 +3,7 @@
  * from a role on their account: handing a post over moves its powers with it.
  */
 export const POWERS = [
+  'manage_office',
   'manage_organizations',
   'manage_users',
   'manage_appointments',

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { access, requestContext } from '../identity/access.js';
 import { PASSWORD_MAX_LENGTH } from '../identity/secrets.js';
+import { currentWarnings, getPhase, setPhase } from './service.js';
 import { completeSetup, setupNeeded } from './setup.js';
 
 /** First-run setup: on an empty database, the printed link creates the Cloud Office and the DG Cloud. */
@@ -46,5 +47,60 @@ export const officeRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     },
     async (request, reply) =>
       reply.code(201).send(await completeSetup(ctx, request.body, requestContext(request))),
+  );
+
+  const Phase = Type.Union([
+    Type.Object(
+      {
+        phase: Type.Literal('interim'),
+        interimEndsOn: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { phase: Type.Literal('permanent'), interimEndsOn: Type.Null() },
+      { additionalProperties: false },
+    ),
+  ]);
+
+  app.get(
+    '/api/v1/office',
+    {
+      config: { access: access.signedIn({ organizationKinds: ['cloud_office'] }) },
+      schema: {
+        tags: ['setup'],
+        summary: "The office's phase, and warnings of terms ending within 30 days",
+        response: {
+          200: Type.Object({
+            phase: Phase,
+            warnings: Type.Array(
+              Type.Object({
+                kind: Type.String(),
+                endsOn: Type.String(),
+                daysLeft: Type.Integer(),
+                message: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ phase: await getPhase(ctx.db), warnings: await currentWarnings(ctx) }),
+  );
+
+  app.put(
+    '/api/v1/office/phase',
+    {
+      config: {
+        access: access.signedIn({ organizationKinds: ['cloud_office'], power: 'manage_office' }),
+      },
+      schema: {
+        tags: ['setup'],
+        summary: 'Make the office permanent, or set the end of its interim term',
+        body: Phase,
+        response: { 200: Phase },
+      },
+    },
+    (request) => setPhase(ctx, request.body, requestContext(request)),
   );
 };

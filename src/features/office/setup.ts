@@ -16,6 +16,7 @@ import {
 import { normalizeEmail } from '../identity/service.js';
 import { insertOrganization } from '../organizations/repo.js';
 import { DEFAULT_POSITIONS, dayOf } from './positions.js';
+import { writePhase } from './service.js';
 
 /** A setup link works for a day; every start on an empty database prints a fresh one. */
 const SETUP_LINK_MS = 24 * 60 * 60 * 1000;
@@ -157,6 +158,10 @@ async function createOfficeAndOfficer(
       status: 'active',
       created_at: at,
     });
+    // The reference policy began with an interim office for six months; the DG Cloud changes it.
+    const sixMonths = new Date(ctx.clock.now());
+    sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
+    await writePhase(trx, { phase: 'interim', interimEndsOn: dayOf(sixMonths) }, at);
     await trx
       .insertInto('positions')
       .values(

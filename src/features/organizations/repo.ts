@@ -91,6 +91,7 @@ export async function insertOrganization(
       parent_id: null,
       pse_tier: null,
       contact_email: null,
+      contact_name: null,
       registration_note: null,
       decision_note: null,
       ...row,

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
 import type { OrganizationRow } from './repo.js';
+import { decideRegistration, requestRegistration } from './registration.js';
 import * as service from './service.js';
 
 const Kind = Type.Union([
@@ -41,6 +42,9 @@ export const OrganizationSchema = Type.Object(
     pseTier: Type.Union([Tier, Type.Null()]),
     status: Status,
     contactEmail: Type.Union([Type.String(), Type.Null()]),
+    contactName: Type.Union([Type.String(), Type.Null()]),
+    registrationNote: Type.Union([Type.String(), Type.Null()]),
+    decisionNote: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -58,6 +62,9 @@ export function presentOrganization(row: OrganizationRow): Static<typeof Organiz
     pseTier: row.pse_tier,
     status: row.status,
     contactEmail: row.contact_email,
+    contactName: row.contact_name,
+    registrationNote: row.registration_note,
+    decisionNote: row.decision_note,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -199,5 +206,81 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
       presentOrganization(
         await service.update(ctx, request.params.id, request.body, requestContext(request)),
       ),
+  );
+
+  app.post(
+    '/api/v1/registrations',
+    {
+      config: { access: access.public },
+      schema: {
+        tags: ['organizations'],
+        summary: 'Ask to register a cloud service provider or public service entity (no sign-in)',
+        description:
+          'The organization waits as "pending" until an officer approves or declines it; the contact is told by e-mail.',
+        body: Type.Object(
+          {
+            kind: Type.Union([Type.Literal('csp'), Type.Literal('pse')]),
+            name: Name,
+            shortName: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+            parentId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+            pseTier: Type.Optional(Type.Union([Tier, Type.Null()])),
+            contactName: Type.String({ minLength: 2, maxLength: 200, pattern: '\\S' }),
+            contactEmail: Email,
+            message: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({ reference: Type.String(), status: Type.Literal('pending') }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await requestRegistration(ctx, request.body, requestContext(request));
+      return reply.code(202).send({ reference: created.id, status: 'pending' as const });
+    },
+  );
+
+  app.post(
+    '/api/v1/organizations/:id/decision',
+    {
+      config: {
+        access: access.signedIn({
+          organizationKinds: ['cloud_office'],
+          power: 'manage_organizations',
+        }),
+        resource: { type: 'organization', param: 'id' },
+      },
+      schema: {
+        tags: ['organizations'],
+        summary: 'Approve or decline a pending registration',
+        description:
+          "On approval the contact is invited as the organization's administrator when you hold manage_users.",
+        params: IdParams,
+        body: Type.Object(
+          {
+            decision: Type.Union([Type.Literal('approve'), Type.Literal('decline')]),
+            note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ organization: OrganizationRef, invitedContact: Type.Boolean() }),
+        },
+      },
+    },
+    async (request) => {
+      const result = await decideRegistration(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        { approve: request.body.decision === 'approve', note: request.body.note ?? null },
+        requestContext(request),
+      );
+      return {
+        organization: presentOrganization(result.organization),
+        invitedContact: result.invitedContact,
+      };
+    },
   );
 };
