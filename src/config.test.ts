@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, describeConfig, loadConfig, maskUrl } from './config.js';
 
 const cwd = '/srv/cloud-office';
+const KEY_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 function issuesOf(env: Record<string, string>): readonly string[] {
   try {
@@ -32,7 +33,10 @@ describe('loadConfig', () => {
 
   it('chooses PostgreSQL for a postgres:// or postgresql:// DATABASE_URL', () => {
     for (const url of ['postgres://app:pw@db.internal:5432/office', 'postgresql://db/office']) {
-      const config = loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '25' }, cwd);
+      const config = loadConfig(
+        { DATABASE_URL: url, DATABASE_POOL_SIZE: '25', SECRET_KEY: KEY_HEX },
+        cwd,
+      );
       assert.deepEqual(config.database, { dialect: 'postgres', url, poolSize: 25 });
     }
   });
@@ -83,10 +87,49 @@ describe('loadConfig', () => {
   });
 });
 
+describe('SECRET_KEY', () => {
+  it('refuses PostgreSQL without SECRET_KEY, naming it', () => {
+    const issues = issuesOf({ DATABASE_URL: 'postgres://app:pw@db.internal:5432/office' });
+    assert.equal(issues.length, 1);
+    assert.match(issues[0] ?? '', /^SECRET_KEY is required with PostgreSQL/);
+    assert.match(issues[0] ?? '', /openssl rand -hex 32/);
+  });
+
+  it('leaves it unset with SQLite, where the server keeps its own key in DATA_DIR', () => {
+    assert.equal(loadConfig({}, cwd).secretKey, null);
+  });
+
+  it('reads 32 bytes as 64 hex digits or base64, and refuses anything else without echoing it', () => {
+    const expected = Buffer.from(KEY_HEX, 'hex');
+    for (const value of [
+      KEY_HEX,
+      KEY_HEX.toUpperCase(),
+      expected.toString('base64'),
+      expected.toString('base64url'),
+    ]) {
+      assert.deepEqual(loadConfig({ SECRET_KEY: value }, cwd).secretKey, expected, value);
+    }
+    for (const value of ['hunter2', KEY_HEX.slice(2), Buffer.alloc(16).toString('base64')]) {
+      const [issue] = issuesOf({ SECRET_KEY: value });
+      assert.match(issue ?? '', /^SECRET_KEY is not valid \(value not shown\)/);
+      assert.ok(!issue?.includes(value));
+    }
+  });
+
+  it('is masked in the printed configuration', () => {
+    const text = JSON.stringify(describeConfig(loadConfig({ SECRET_KEY: KEY_HEX }, cwd)));
+    assert.ok(!text.includes(KEY_HEX));
+    assert.match(text, /"secretKey":"\*\*\*\*"/);
+  });
+});
+
 describe('describeConfig', () => {
   it('masks the database password and keeps everything else', () => {
     const described = describeConfig(
-      loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/office' }, cwd),
+      loadConfig(
+        { DATABASE_URL: 'postgres://app:s3cret@db:5432/office', SECRET_KEY: KEY_HEX },
+        cwd,
+      ),
     );
     const text = JSON.stringify(described);
     assert.ok(!text.includes('s3cret'));

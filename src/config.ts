@@ -44,6 +44,11 @@ export interface Config {
     /** The From of every e-mail: an address with an optional display name. */
     from: string;
   };
+  /**
+   * The 32-byte key that encrypts stored secrets (TOTP seeds), from SECRET_KEY. Null: SQLite only,
+   * where the server makes one once in DATA_DIR/secret.key (see features/identity/secret-key.ts).
+   */
+  secretKey: Buffer | null;
 }
 
 /** Every variable the server reads, with what it accepts; the README documents the same list. */
@@ -64,6 +69,8 @@ export const CONFIG_VARIABLES = {
     'unset to keep e-mail unsent in the outbox, or smtp://user:password@host:port (smtps:// for TLS from the start)',
   MAIL_FROM:
     'an e-mail address with an optional display name, like Cloud Office <no-reply@example.org> (default Cloud Office <no-reply@localhost>)',
+  SECRET_KEY:
+    '32 random bytes as 64 hex digits or base64 (openssl rand -hex 32); required with PostgreSQL, where every instance needs the same key; unset with SQLite: made once in DATA_DIR/secret.key',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -170,6 +177,21 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const mailFrom = read('MAIL_FROM') ?? 'Cloud Office <no-reply@localhost>';
   if (!MAILBOX.test(mailFrom)) reject('MAIL_FROM', mailFrom);
 
+  // Never echoed: the value is a secret.
+  const rawSecretKey = read('SECRET_KEY');
+  const secretKey = rawSecretKey === undefined ? null : (parseSecretKey(rawSecretKey) ?? null);
+  if (rawSecretKey !== undefined && secretKey === null) {
+    issues.push(
+      `SECRET_KEY is not valid (value not shown): expected ${CONFIG_VARIABLES.SECRET_KEY}`,
+    );
+  } else if (secretKey === null && database.dialect === 'postgres') {
+    issues.push(
+      'SECRET_KEY is required with PostgreSQL (DATABASE_URL is set): every instance must encrypt ' +
+        'stored secrets with the same key. Generate one with `openssl rand -hex 32` and give it to ' +
+        'every instance.',
+    );
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     http: { host, port, bodyLimit, trustProxy, publicUrl },
@@ -178,7 +200,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     log: { level: level as LogLevel },
     shutdownTimeoutMs,
     mail: { smtp, from: mailFrom },
+    secretKey,
   };
+}
+
+/** A 32-byte key written as 64 hex digits or as base64 (padded or not, standard or URL-safe). */
+export function parseSecretKey(value: string): Buffer | undefined {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return undefined;
+  const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : undefined;
 }
 
 /** smtp:// or smtps://, a host, an optional port, and a user only together with a password. */
@@ -253,5 +285,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       smtpUrl: config.mail.smtp.enabled ? maskUrl(config.mail.smtp.url) : null,
       from: config.mail.from,
     },
+    secretKey: config.secretKey ? '****' : 'unset: kept in DATA_DIR/secret.key',
   };
 }

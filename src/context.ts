@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/index.js';
+import { loadSecretKey, SecretBox } from './features/identity/secret-key.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 
@@ -9,6 +10,8 @@ export interface ContextOverrides {
   logger?: Logger;
   clock?: Clock;
   mailer?: Mailer;
+  /** The key for stored secrets, instead of SECRET_KEY or DATA_DIR/secret.key. */
+  secretKey?: Buffer;
 }
 
 /**
@@ -24,13 +27,29 @@ export class AppContext {
     readonly clock: Clock,
     private readonly database: DatabaseHandle,
     readonly mailer: Mailer,
+    /** Encrypts and decrypts stored secrets (TOTP seeds) under the installation's key. */
+    readonly secretBox: SecretBox,
   ) {}
 
   static async create(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
     const logger = overrides.logger ?? createLogger(config.log.level);
     const database = await openDatabase(config.database, logger);
+    let secretBox: SecretBox;
+    try {
+      secretBox = new SecretBox(overrides.secretKey ?? loadSecretKey(config, logger));
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
     const mailer = overrides.mailer ?? createMailer(config.mail);
-    return new AppContext(config, logger, overrides.clock ?? systemClock, database, mailer);
+    return new AppContext(
+      config,
+      logger,
+      overrides.clock ?? systemClock,
+      database,
+      mailer,
+      secretBox,
+    );
   }
 
   get db(): DatabaseHandle['db'] {

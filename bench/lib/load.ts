@@ -5,6 +5,8 @@ import autocannon from 'autocannon';
 export interface LoadOptions {
   connections: number;
   durationSeconds: number;
+  /** Sent with every request (a session cookie, an Authorization header). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -25,6 +27,7 @@ export function measureLoad(url: string, options: LoadOptions): Promise<LoadResu
     const instance = autocannon(
       {
         url,
+        headers: options.headers,
         connections: options.connections,
         duration: options.durationSeconds,
         pipelining: 1,

@@ -13,27 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { atExit } from '../lib/cleanup.js';
 import { startServerProcess, type ServerProcess } from '../lib/child.js';
-import { measureLoad, type LoadResult } from '../lib/load.js';
-import {
-  median,
-  round,
-  type Figure,
-  type Scenario,
-  type ScenarioContext,
-} from '../lib/scenario.js';
+import { measureInRounds } from '../lib/rounds.js';
+import { round, type Figure, type Scenario, type ScenarioContext } from '../lib/scenario.js';
 
 const PATH = '/healthz';
 const EXPECTED_BODY = '{"status":"ok"}';
 const EXPECTED_TYPE = 'application/json; charset=utf-8';
-
-interface Target {
-  /** The figure prefix: `http.<label>.rps`. */
-  label: 'bare' | 'healthz';
-  server: ServerProcess;
-  results: LoadResult[];
-  /** Server CPU microseconds per completed request, one per round. */
-  cpuPerRequest: number[];
-}
 
 export const httpHealthz: Scenario = {
   name: 'http-healthz',
@@ -51,60 +36,35 @@ export const httpHealthz: Scenario = {
         logFile: path.join(dataDir, 'server.log'),
       });
       started.push(app);
-      const targets: Target[] = [
-        { label: 'bare', server: bare, results: [], cpuPerRequest: [] },
-        { label: 'healthz', server: app, results: [], cpuPerRequest: [] },
-      ];
-
-      for (const target of targets) {
-        await checkAnswer(target.server.url + PATH);
-        if (settings.warmupSeconds > 0) {
-          log(`warming up ${target.label} for ${settings.warmupSeconds} s`);
-          await measureLoad(target.server.url + PATH, {
-            connections: settings.connections,
-            durationSeconds: settings.warmupSeconds,
-          });
-        }
-      }
-
-      for (let pass = 0; pass < settings.rounds; pass += 1) {
-        const order = pass % 2 === 0 ? targets : [...targets].reverse();
-        for (const target of order) {
-          const cpuBefore = await target.server.cpuMicros();
-          const result = await measureLoad(target.server.url + PATH, {
-            connections: settings.connections,
-            durationSeconds: settings.durationSeconds,
-          });
-          const cpu = ((await target.server.cpuMicros()) - cpuBefore) / result.requests;
-          target.results.push(result);
-          target.cpuPerRequest.push(cpu);
-          log(
-            `round ${pass + 1}/${settings.rounds} ${target.label}: ${Math.round(result.rps)} req/s, ` +
-              `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${Math.round(cpu)} us CPU/req`,
-          );
-        }
-      }
+      await checkAnswer(bare.url + PATH);
+      await checkAnswer(app.url + PATH);
+      const results = await measureInRounds(
+        [
+          { label: 'bare', server: bare, path: PATH },
+          { label: 'healthz', server: app, path: PATH },
+        ],
+        { settings, log },
+      );
 
       const logLines =
         fs.readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').length - 1;
       log(`the app server wrote ${logLines} log lines at level info`);
 
-      const rps = (target: Target) => median(target.results.map((result) => result.rps));
-      const p99 = (target: Target) => median(target.results.map((result) => result.p99Ms));
-      const cpu = (target: Target) => median(target.cpuPerRequest);
-      const [bareTarget, appTarget] = targets as [Target, Target];
+      const bareResult = results.get('bare');
+      const appResult = results.get('healthz');
+      if (!bareResult || !appResult) throw new Error('a server was not measured');
       return [
-        { name: 'http.bare.rps', value: round(rps(bareTarget)), unit: 'req/s' },
-        { name: 'http.healthz.rps', value: round(rps(appTarget)), unit: 'req/s' },
+        { name: 'http.bare.rps', value: round(bareResult.rps), unit: 'req/s' },
+        { name: 'http.healthz.rps', value: round(appResult.rps), unit: 'req/s' },
         {
           name: 'http.healthz.ratio_to_bare',
-          value: round(rps(appTarget) / rps(bareTarget), 3),
+          value: round(appResult.rps / bareResult.rps, 3),
           unit: 'ratio',
         },
-        { name: 'http.bare.p99', value: round(p99(bareTarget), 1), unit: 'ms' },
-        { name: 'http.healthz.p99', value: round(p99(appTarget), 1), unit: 'ms' },
-        { name: 'http.bare.cpu_per_req', value: round(cpu(bareTarget), 1), unit: 'us' },
-        { name: 'http.healthz.cpu_per_req', value: round(cpu(appTarget), 1), unit: 'us' },
+        { name: 'http.bare.p99', value: round(bareResult.p99Ms, 1), unit: 'ms' },
+        { name: 'http.healthz.p99', value: round(appResult.p99Ms, 1), unit: 'ms' },
+        { name: 'http.bare.cpu_per_req', value: round(bareResult.cpuPerRequest, 1), unit: 'us' },
+        { name: 'http.healthz.cpu_per_req', value: round(appResult.cpuPerRequest, 1), unit: 'us' },
       ];
     } finally {
       await Promise.all(started.map((server) => server.stop()));

@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario.js';
+import { httpAuthRead } from './http-auth-read.js';
 import { httpHealthz } from './http-healthz.js';
 
 /** Every scenario `npm run bench` runs, in order. Add new ones here. */
-export const scenarios: readonly Scenario[] = [httpHealthz];
+export const scenarios: readonly Scenario[] = [httpHealthz, httpAuthRead];

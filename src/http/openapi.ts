@@ -34,6 +34,11 @@ export async function registerOpenApi(app: App): Promise<void> {
       },
       tags: [
         { name: 'system', description: 'Health, readiness and information about this server' },
+        { name: 'auth', description: 'Sign-in, sessions and the TOTP second factor' },
+        {
+          name: 'api-tokens',
+          description: 'Personal API tokens for automation: send as Authorization: Bearer',
+        },
       ],
     },
     refResolver: {

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.js';
 import { AppContext, type ContextOverrides } from '../../src/context.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { buildApp, type App } from '../../src/http/app.js';
 
-/** A configuration for tests: defaults as in production, the test's database, quiet logs. */
+/**
+ * A configuration for tests: defaults as in production, the test's database, quiet logs. As in
+ * production, PostgreSQL gets a SECRET_KEY (a random one) and SQLite keeps its key in DATA_DIR.
+ */
 export function testConfig(
   database: DatabaseConfig,
   dataDir: string,
@@ -13,9 +17,19 @@ export function testConfig(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,
     PORT: '0',
+    ...(database.dialect === 'postgres' ? { SECRET_KEY: randomBytes(32).toString('hex') } : {}),
     ...env,
   });
   return { ...config, database };
+}
+
+const contexts = new WeakMap<App, AppContext>();
+
+/** The context an app made by createTestApp runs on (its clock, database and key). */
+export function contextOf(app: App): AppContext {
+  const ctx = contexts.get(app);
+  if (!ctx) throw new Error('this app was not made by createTestApp');
+  return ctx;
 }
 
 export interface TestApp {
@@ -42,6 +56,7 @@ export async function createTestApp(
   );
   await migrateToLatest(ctx.db);
   const app = await buildApp(ctx);
+  contexts.set(app, ctx);
   options.configure?.(app);
   await app.ready();
   return {

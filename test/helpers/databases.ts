@@ -47,12 +47,15 @@ export class TestDatabase {
     return { dialect: 'postgres', url, poolSize: 5 };
   }
 
-  /** Environment variables that point a separate process at another empty database of this dialect. */
+  /**
+   * Environment variables that point a separate process at another empty database of this
+   * dialect (with the SECRET_KEY that PostgreSQL needs).
+   */
   async anotherEnv(): Promise<Record<string, string>> {
     const config = await this.another();
     return config.dialect === 'sqlite'
       ? { DATA_DIR: fs.mkdtempSync(path.join(this.dataDir, 'data-')) }
-      : { DATABASE_URL: config.url };
+      : { DATABASE_URL: config.url, SECRET_KEY: randomBytes(32).toString('hex') };
   }
 
   async drop(): Promise<void> {

@@ -9,6 +9,7 @@ import { ROLES_BY_KIND } from '../../src/features/identity/roles.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import {
+  buildApiToken,
   buildOrganization,
   buildUser,
   setUpOffice,
@@ -28,6 +29,8 @@ const FOREIGN_RECORD: Record<
   organization: (_ctx, foreignOrganization) => Promise.resolve(foreignOrganization),
   user: async (ctx, foreignOrganization) =>
     (await buildUser(ctx, foreignOrganization, 'pse_staff')).id,
+  api_token: async (ctx, foreignOrganization) =>
+    (await buildApiToken(ctx, (await buildUser(ctx, foreignOrganization, 'pse_staff')).id)).id,
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

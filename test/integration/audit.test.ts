@@ -795,6 +795,7 @@ describeEachDatabase('cloud-office audit', (database) => {
   it('export refuses a wrong time as wrong usage, exit 2, before touching the database', async () => {
     const run = await runCloudOffice(['audit', 'export', '--from', 'last week'], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /from="last week" is not a time/);

@@ -34,6 +34,7 @@ describe('cloud-office command', () => {
     const run = await runCloudOffice(['config', 'check'], {
       DATA_DIR: dataDir,
       DATABASE_URL: 'postgres://office:hunter2@db.example.internal:5432/office',
+      SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       PORT: '9090',
     });
     assert.equal(run.code, 0, run.stderr);
@@ -73,6 +74,7 @@ describe('cloud-office command', () => {
   it('migrate says clearly when PostgreSQL cannot be reached', async () => {
     const run = await runCloudOffice(['migrate'], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     });
     assert.equal(run.code, 1);
     assert.match(

@@ -115,6 +115,7 @@ describe('server process start-up refusals', () => {
   it('refuses to start when PostgreSQL cannot be reached, saying where it looked', async () => {
     const { child, output } = startProcess({
       DATABASE_URL: 'postgres://postgres:pw@127.0.0.1:1/office',
+      SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     });
     assert.equal(await exitOf(child), 1);
     assert.match(

@@ -6,6 +6,7 @@ import type { App } from '../../http/app.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { DEFAULT_POSITIONS, type Power } from '../office/positions.js';
 import { auditActor, isOfficeStaff, type Actor, type RequestContext } from './actor.js';
+import { actorForApiToken, scopeForMethod } from './api-tokens.js';
 import { resourceOwner, type ResourceType } from './resources.js';
 import type { Role } from './roles.js';
 import { actorForSession, csrfMatches } from './service.js';
@@ -21,8 +22,13 @@ export type AccessRule =
       organizationKinds?: readonly OrganizationKind[];
       roles?: readonly Role[];
       power?: Power;
-      /** For the few routes a user needs before passing the second factor (sign out, TOTP). */
+      /**
+       * For the few routes a user needs before passing the second factor, or before enrolling
+       * one where it is required (sign out, TOTP).
+       */
       beforeSecondFactor?: boolean;
+      /** Refused to personal API tokens: a signed-in session only (making tokens, TOTP, sign-out). */
+      sessionOnly?: boolean;
     };
 
 /** The record a route's path parameter names, checked for tenant separation before the handler runs. */
@@ -78,12 +84,20 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer[ \t]+(\S*)[ \t]*$/i.exec(header);
+  return match ? (match[1] ?? '') : undefined;
+}
+
 /**
  * Access control in one place. Every /api/v1 route declares an access rule (and, if its path
  * names a record, which kind), and these hooks enforce them before any handler runs:
- * authentication (session cookie with CSRF token for unsafe methods), the rule's organization
- * kinds, roles and powers, and tenant separation: a user outside the Cloud Office asking for
- * another organization's record gets the same 404 as for a record that does not exist.
+ * authentication (a session cookie, with its CSRF token for unsafe methods; or, without a cookie,
+ * a personal API token as a bearer token, whose scope must allow the method and which needs no
+ * CSRF token since browsers never attach it on their own), the second factor, the rule's
+ * organization kinds, roles and powers, and tenant separation: a user outside the Cloud Office
+ * asking for another organization's record gets the same 404 as for a record that does not exist.
  * Refusals of signed-in users are written to the audit trail.
  */
 export function registerAccessControl(app: App, ctx: AppContext): void {
@@ -108,28 +122,71 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
   app.addHook('onRequest', async (request) => {
     const rule = request.routeOptions.config.access;
     if (!rule) return;
-    const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await actorForSession(ctx, token) : null;
-    request.actor = session?.actor ?? null;
-    if (rule.kind === 'public') return;
-
-    if (!session)
-      throw new AppError(
-        401,
-        'sign_in_required',
-        'Sign in to do this; your session may have ended.',
-      );
-    const actor = session.actor;
-    if (!SAFE_METHODS.has(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (!csrfMatches(session.csrfToken, typeof sent === 'string' ? sent : undefined)) {
-        await deny(ctx, request, 'missing or wrong CSRF token');
+    const cookie = request.cookies[SESSION_COOKIE];
+    const bearer = cookie ? undefined : bearerToken(request.headers.authorization);
+    let actor: Actor;
+    if (bearer !== undefined) {
+      // Public routes answer the same to everyone; a token is looked at only where it matters.
+      if (rule.kind === 'public') return;
+      const found = await actorForApiToken(ctx, bearer);
+      if ('refused' in found) {
+        request.log.info({ refused: found.refused }, 'API token refused');
         throw new AppError(
-          403,
-          'csrf_token_invalid',
-          `Send the session's CSRF token in the ${CSRF_HEADER} header.`,
+          401,
+          'token_invalid',
+          'This API token is not valid: it is unknown, expired or revoked, or its user can no longer sign in.',
         );
       }
+      actor = found.actor;
+      request.actor = actor;
+      if (rule.sessionOnly === true) {
+        await deny(ctx, request, 'API token on a route for signed-in sessions only');
+        throw new AppError(
+          403,
+          'session_required',
+          'This needs a signed-in session; API tokens may not do it.',
+        );
+      }
+      const scope = scopeForMethod(request.method);
+      if (!found.scopes.includes(scope)) {
+        await deny(ctx, request, `API token without the ${scope} scope`);
+        throw new AppError(
+          403,
+          'token_scope',
+          `This API token has the scope ${found.scopes.join(' and ')}; ${request.method} needs ${scope}.`,
+        );
+      }
+    } else {
+      const session = cookie ? await actorForSession(ctx, cookie) : null;
+      request.actor = session?.actor ?? null;
+      if (rule.kind === 'public') return;
+
+      if (!session)
+        throw new AppError(
+          401,
+          'sign_in_required',
+          'Sign in to do this; your session may have ended.',
+        );
+      actor = session.actor;
+      if (!SAFE_METHODS.has(request.method)) {
+        const sent = request.headers[CSRF_HEADER];
+        if (!csrfMatches(session.csrfToken, typeof sent === 'string' ? sent : undefined)) {
+          await deny(ctx, request, 'missing or wrong CSRF token');
+          throw new AppError(
+            403,
+            'csrf_token_invalid',
+            `Send the session's CSRF token in the ${CSRF_HEADER} header.`,
+          );
+        }
+      }
+    }
+    if (actor.secondFactorEnrolmentRequired && rule.beforeSecondFactor !== true) {
+      throw new AppError(
+        401,
+        'second_factor_enrolment_required',
+        'Cloud Office accounts need a second factor: enrol an authenticator app ' +
+          '(POST /api/v1/auth/totp/enrolment, then /confirm with a code) before anything else.',
+      );
     }
     if (!actor.secondFactor && rule.beforeSecondFactor !== true) {
       throw new AppError(

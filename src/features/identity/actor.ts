@@ -19,8 +19,17 @@ export interface Actor {
   /** How the request proved who it is. */
   via: 'session' | 'token';
   sessionId: string | null;
-  /** Whether the session passed the second factor (always true for tokens, which need it to be made). */
+  /** The personal API token of a request made with one. */
+  apiTokenId: string | null;
+  /**
+   * Whether the request is past the second factor: the session passed it, or the user has none
+   * enrolled (always true for tokens, which need it to be made).
+   */
   secondFactor: boolean;
+  /** Whether the user has a TOTP authenticator enrolled. */
+  secondFactorEnrolled: boolean;
+  /** A Cloud Office user without TOTP: until enrolled, they may only enrol or sign out. */
+  secondFactorEnrolmentRequired: boolean;
 }
 
 /** What a service needs to know about the request it serves, for rules and the audit trail. */
@@ -44,6 +53,14 @@ export function positionFor(actor: Actor | null, power?: Power): string | null {
 
 export function isOfficeStaff(actor: Actor): boolean {
   return actor.organizationKind === 'cloud_office';
+}
+
+/**
+ * Who must use the second factor: everyone in the Cloud Office (officers and board members), who
+ * see every organization's records. Others may enrol if they wish.
+ */
+export function mustUseSecondFactor(organizationKind: OrganizationKind): boolean {
+  return organizationKind === 'cloud_office';
 }
 
 /** The actor as the audit trail records it, under the post that grants `power`. */

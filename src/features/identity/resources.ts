@@ -30,6 +30,15 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
+  api_token: async (db, id) => {
+    const row = await db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .select('users.organization_id')
+      .where('api_tokens.id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;

@@ -1,61 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { access, actorOf, requestContext, SESSION_COOKIE } from './access.js';
-import type { Actor } from './actor.js';
+import { apiTokenRoutes } from './api-token-routes.js';
+import { presentMe, Session } from './presenters.js';
 import { PASSWORD_MAX_LENGTH } from './secrets.js';
+import { secondFactorRoutes } from './second-factor-routes.js';
 import { SESSION_ABSOLUTE_MS, signIn, signOut } from './service.js';
 
-const Me = Type.Object({
-  userId: Type.String(),
-  email: Type.String(),
-  displayName: Type.String(),
-  role: Type.String(),
-  organization: Type.Object({ id: Type.String(), kind: Type.String(), name: Type.String() }),
-  positions: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      title: Type.String(),
-      additionalCharge: Type.Boolean(),
-      endsOn: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  powers: Type.Array(Type.String()),
-  secondFactorPending: Type.Boolean(),
-});
-
-const Session = Type.Object({
-  signedIn: Type.Boolean(),
-  me: Type.Optional(Me),
-  csrfToken: Type.Optional(
-    Type.String({ description: 'Send in the x-csrf-token header with every change.' }),
-  ),
-});
-
-function presentMe(actor: Actor): Static<typeof Me> {
-  return {
-    userId: actor.userId,
-    email: actor.email,
-    displayName: actor.displayName,
-    role: actor.role,
-    organization: {
-      id: actor.organizationId,
-      kind: actor.organizationKind,
-      name: actor.organizationName,
-    },
-    positions: actor.appointments.map((a) => ({
-      code: a.positionCode,
-      title: a.positionTitle,
-      additionalCharge: a.additionalCharge,
-      endsOn: a.endsOn,
-    })),
-    powers: [...actor.powers].sort(),
-    secondFactorPending: !actor.secondFactor,
-  };
-}
-
-/** Sign in, sign out (here or everywhere), and the current session. */
+/**
+ * Sign in, sign out (here or everywhere), and the current session; with them the second factor
+ * (second-factor-routes.ts) and personal API tokens (api-token-routes.ts).
+ */
 export const identityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app,
   { ctx },
@@ -71,7 +28,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         summary: 'Sign in with e-mail and password; sets the session cookie',
         description:
           'A wrong password, an unknown e-mail and a locked account get the same 401 answer. ' +
-          'After five failures in a row the account is locked for 15 minutes, doubling after each further failure.',
+          'After five failures in a row the account is locked for 15 minutes, doubling after each further failure. ' +
+          "The answer's `me` says whether the second factor is still to do (secondFactorEnrolmentRequired, secondFactorPending).",
         body: Type.Object(
           {
             email: Type.String({ maxLength: 254 }),
@@ -130,7 +88,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     app.post(
       everywhere ? '/api/v1/auth/sign-out-everywhere' : '/api/v1/auth/sign-out',
       {
-        config: { access: access.signedIn({ beforeSecondFactor: true }) },
+        config: { access: access.signedIn({ beforeSecondFactor: true, sessionOnly: true }) },
         schema: {
           tags: ['auth'],
           summary: everywhere ? 'End every session of the signed-in user' : 'End this session',
@@ -149,4 +107,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       },
     );
   }
+
+  await app.register(secondFactorRoutes, { ctx });
+  await app.register(apiTokenRoutes, { ctx });
 };

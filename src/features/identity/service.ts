@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { dayOf, powersOn, appointmentsOn } from '../office/positions.js';
-import type { Actor, RequestContext } from './actor.js';
+import { mustUseSecondFactor, type Actor, type RequestContext } from './actor.js';
 import { isLocked, lockoutAfter } from './lockout.js';
 import * as repo from './repo.js';
 import type { Role } from './roles.js';
@@ -88,7 +88,7 @@ export async function signIn(
   const sessionId = hashToken(token);
   await ctx.db.transaction().execute(async (trx) => {
     if (input.previousToken) await repo.deleteSession(trx, hashToken(input.previousToken));
-    await repo.recordSuccessfulSignIn(trx, user.id, at);
+    await repo.recordSuccessfulSignIn(trx, user.id, at, user.totp_enabled_at === null);
     await repo.insertSession(trx, {
       id: sessionId,
       user_id: user.id,
@@ -131,7 +131,12 @@ export async function signIn(
 export async function actorForUser(
   ctx: AppContext,
   userId: string,
-  how: { via: Actor['via']; sessionId: string | null; secondFactorPassed: boolean },
+  how: {
+    via: Actor['via'];
+    sessionId: string | null;
+    apiTokenId?: string | null;
+    secondFactorPassed: boolean;
+  },
 ): Promise<Actor | null> {
   const user = await repo.findUserWithOrganization(ctx.db, userId);
   if (!user || user.status !== 'active' || user.organization_status !== 'active') return null;
@@ -139,6 +144,7 @@ export async function actorForUser(
   const held =
     user.organization_kind === 'cloud_office' ? await repo.appointmentsOfUser(ctx.db, userId) : [];
   const appointments = appointmentsOn(held, today);
+  const enrolled = user.totp_enabled_at !== null;
   return {
     userId: user.id,
     email: user.email,
@@ -151,8 +157,11 @@ export async function actorForUser(
     powers: powersOn(appointments, today),
     via: how.via,
     sessionId: how.sessionId,
+    apiTokenId: how.apiTokenId ?? null,
     // Without TOTP enrolled there is no second factor to pass.
-    secondFactor: how.secondFactorPassed || user.totp_enabled_at === null,
+    secondFactor: how.secondFactorPassed || !enrolled,
+    secondFactorEnrolled: enrolled,
+    secondFactorEnrolmentRequired: !enrolled && mustUseSecondFactor(user.organization_kind),
   };
 }
 
