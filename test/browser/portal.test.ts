@@ -1,45 +1,18 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { testConfig } from '../helpers/app.js';
-import { describeEachDatabase, type TestDatabase } from '../helpers/databases.js';
+import type { TestDatabase } from '../helpers/databases.js';
+import {
+  assertPortalBuilt,
+  describeInChromium,
+  launchChromium,
+  openPage,
+  unexpectedErrors,
+} from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const PORTAL_INDEX = path.join(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html');
-
-// CI must run the browser tests; on a workstation without Chromium they are skipped, with the fix.
-const chromiumMissing = !fs.existsSync(CHROMIUM);
-if (chromiumMissing && process.env.CI) {
-  throw new Error(
-    `Chromium not installed at ${CHROMIUM}, and CI must run the browser tests: apt-get install chromium`,
-  );
-}
-
-/** A page that records what the browser reports as an error: script errors and CSP violations. */
-async function openPage(browser: Browser): Promise<{ page: Page; consoleErrors: string[] }> {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error')
-      consoleErrors.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  return { page, consoleErrors };
-}
-
-if (chromiumMissing) {
-  describe(
-    'web portal in Chromium',
-    { skip: 'Chromium not installed: apt-get install chromium' },
-    () => undefined,
-  );
-} else {
-  describeEachDatabase('web portal in Chromium', portalSuite);
-}
+describeInChromium('web portal in Chromium', portalSuite);
 
 function portalSuite(database: TestDatabase): void {
   let server: RunningServer | undefined;
@@ -47,28 +20,13 @@ function portalSuite(database: TestDatabase): void {
   let version = '';
 
   before(async () => {
-    assert.ok(
-      fs.existsSync(PORTAL_INDEX),
-      `${PORTAL_INDEX} is missing: run \`npm run build\` first (npm test does it)`,
-    );
+    assertPortalBuilt();
     server = await startServer(testConfig(database.config, database.dataDir), {});
     const about = (await (await fetch(`${server.url}/api/v1/about`)).json()) as {
       version: string;
     };
     version = about.version;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -83,7 +41,7 @@ function portalSuite(database: TestDatabase): void {
 
   it('shows the service, then reports it operational with the version from /api/v1/about', async () => {
     const { browser, url } = running();
-    const { page, consoleErrors } = await openPage(browser);
+    const { page, consoleErrors, close } = await openPage(browser);
     try {
       const response = await page.goto(`${url}/`);
       assert.equal(response?.status(), 200);
@@ -104,15 +62,15 @@ function portalSuite(database: TestDatabase): void {
         await page.getByRole('link', { name: 'OpenAPI document' }).getAttribute('href'),
         '/api/openapi.json',
       );
-      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(unexpectedErrors(consoleErrors), []);
     } finally {
-      await page.close();
+      await close();
     }
   });
 
   it('makes the skip link the first Tab stop, and it moves focus to the main content', async () => {
     const { browser, url } = running();
-    const { page, consoleErrors } = await openPage(browser);
+    const { page, consoleErrors, close } = await openPage(browser);
     try {
       await page.goto(`${url}/`);
       await page.getByRole('heading', { level: 1, name: 'Cloud Office' }).waitFor();
@@ -122,32 +80,38 @@ function portalSuite(database: TestDatabase): void {
       assert.equal(await focused.getAttribute('href'), '#main');
       await page.keyboard.press('Enter');
       await page.locator('main:focus').waitFor();
-      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(unexpectedErrors(consoleErrors), []);
     } finally {
-      await page.close();
+      await close();
     }
   });
 
-  it('renders the portal at a deep link the server does not know', async () => {
+  it('renders the portal at a deep link the server does not know, and says there is no such page', async () => {
     const { browser, url } = running();
-    const { page, consoleErrors } = await openPage(browser);
+    const { page, consoleErrors, close } = await openPage(browser);
     try {
       const response = await page.goto(`${url}/some/deep/link`);
       assert.equal(response?.status(), 200);
       await page.getByRole('heading', { level: 1, name: 'Cloud Office' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'Page not found' }).waitFor();
+      assert.equal(await page.title(), 'Page not found — Cloud Office');
+      await page.getByRole('link', { name: 'Go to the home page' }).click();
       await page
         .getByRole('region', { name: 'Service status' })
         .getByText('Operational', { exact: true })
         .waitFor();
-      assert.deepEqual(consoleErrors, []);
+      assert.equal(new URL(page.url()).pathname, '/');
+      // After a navigation inside the portal, focus is on the new page's heading.
+      assert.equal(await page.locator(':focus').textContent(), 'About this service');
+      assert.deepEqual(unexpectedErrors(consoleErrors), []);
     } finally {
-      await page.close();
+      await close();
     }
   });
 
   it('says what is not ready when /readyz answers 503 with a problem document', async () => {
     const { browser, url } = running();
-    const { page } = await openPage(browser);
+    const { page, close } = await openPage(browser);
     try {
       await page.route('**/readyz', (route) =>
         route.fulfill({
@@ -165,13 +129,13 @@ function portalSuite(database: TestDatabase): void {
       await status.getByText('Not ready: the database does not answer', { exact: true }).waitFor();
       await status.getByText(version, { exact: true }).waitFor();
     } finally {
-      await page.close();
+      await close();
     }
   });
 
   it('says the status could not be checked when the server does not answer, and checks again on request', async () => {
     const { browser, url } = running();
-    const { page } = await openPage(browser);
+    const { page, close } = await openPage(browser);
     try {
       await page.route('**/api/v1/about', (route) => route.abort('connectionrefused'));
       await page.goto(`${url}/`);
@@ -184,7 +148,7 @@ function portalSuite(database: TestDatabase): void {
       await status.getByRole('button', { name: 'Check again' }).click();
       await status.getByText('Operational', { exact: true }).waitFor();
     } finally {
-      await page.close();
+      await close();
     }
   });
 }

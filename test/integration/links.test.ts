@@ -84,6 +84,44 @@ describeEachDatabase('invitations and password resets by e-mail', (database) => 
     assert.equal(reused.json<Problem>().code, 'invitation_used');
   });
 
+  it('re-sends an invitation not yet accepted with a fresh link, voiding the old one', async () => {
+    const body = {
+      organizationId: csp,
+      email: 'again@example.org',
+      displayName: 'Twice Invited',
+      role: 'csp_staff',
+    };
+    assert.equal((await dg.send('POST', '/api/v1/invitations', body)).statusCode, 201);
+    await dispatchOutbox(t.ctx);
+    const first = linkToken(
+      (await smtp.waitForMessage((m) => m.to.includes('again@example.org'))).text,
+      'invitation',
+    );
+    smtp.reset();
+    const again = await dg.send('POST', '/api/v1/invitations', body);
+    assert.equal(again.statusCode, 201, again.body);
+    await dispatchOutbox(t.ctx);
+    const second = linkToken(
+      (await smtp.waitForMessage((m) => m.to.includes('again@example.org'))).text,
+      'invitation',
+    );
+    assert.notEqual(first, second);
+    const old = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      payload: { token: first, password: 'a long enough passphrase' },
+    });
+    assert.equal(old.json<Problem>().code, 'invitation_used');
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      payload: { token: second, password: 'a long enough passphrase' },
+    });
+    assert.equal(fresh.statusCode, 200, fresh.body);
+    const taken = await dg.send('POST', '/api/v1/invitations', body);
+    assert.equal(taken.json<Problem>().code, 'email_taken', 'once accepted, the address is taken');
+  });
+
   it('says clearly that an invitation has expired', async () => {
     await dg.send('POST', '/api/v1/invitations', {
       organizationId: csp,

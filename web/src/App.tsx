@@ -1,182 +1,213 @@
-import { useCallback, useEffect, useState } from 'react';
-import { format, strings } from './strings';
+import { Fragment, useState, type ReactNode } from 'react';
+import { isOfficeStaff, may } from './access';
+import { ApiError, type Me } from './api';
+import { LoadError, Loading, Page } from './components/Page';
+import { AppointmentsPage } from './pages/AppointmentsPage';
+import { AuditPage } from './pages/AuditPage';
+import { InvitationPage, ResetPasswordPage, SetupPage, SignInPage } from './pages/AccountPages';
+import { DashboardPage, VisitorHomePage } from './pages/HomePage';
+import { NotAllowedPage, NotFoundPage } from './pages/NotFoundPage';
+import { OrganizationPage, OrganizationsPage } from './pages/OrganizationsPages';
+import { EnrolmentPage, SecondFactorPage } from './pages/SecondFactorPages';
+import { UsersPage } from './pages/UsersPage';
+import { Link, matchPath, navigate, Redirect, useLocation } from './router';
+import { SessionProvider, useSession } from './session';
+import { strings } from './strings';
 
 const API_DOCS = '/api/docs';
 const OPENAPI_DOCUMENT = '/api/openapi.json';
-const READINESS = '/readyz';
-const ABOUT = '/api/v1/about';
 
-/** A status check that hangs would leave the panel saying "Checking" forever. */
-const STATUS_TIMEOUT_MS = 10_000;
-
-interface About {
-  name: string;
-  version: string;
-  apiVersion: string;
+/** A page for signed-in users: who may open it, and what it shows. */
+interface SignedInRoute {
+  pattern: string;
+  allowed: (me: Me) => boolean;
+  render: (params: Record<string, string>) => ReactNode;
 }
 
-type ServiceStatus =
-  | { state: 'checking' }
-  | { state: 'operational'; about: About }
-  | { state: 'notReady'; detail: string; about: About | undefined }
-  | { state: 'unreachable'; reason: string };
+const SIGNED_IN_ROUTES: readonly SignedInRoute[] = [
+  { pattern: '/organizations', allowed: () => true, render: () => <OrganizationsPage /> },
+  {
+    pattern: '/organizations/:id',
+    allowed: () => true,
+    render: ({ id = '' }) => <OrganizationPage key={id} id={id} />,
+  },
+  { pattern: '/users', allowed: () => true, render: () => <UsersPage /> },
+  { pattern: '/appointments', allowed: may.viewAppointments, render: () => <AppointmentsPage /> },
+  { pattern: '/audit', allowed: may.viewAuditTrail, render: () => <AuditPage /> },
+  { pattern: '/authenticator', allowed: () => true, render: () => <EnrolmentPage chosen /> },
+];
 
-/** A failed check, with a message already fit to show. */
-class StatusCheckFailure extends Error {}
+/** Pages that work with or without a session: their one-time link is what counts. */
+const LINK_PAGES: Record<string, () => ReactNode> = {
+  '/setup': () => <SetupPage />,
+  '/invitation': () => <InvitationPage />,
+  '/reset-password': () => <ResetPasswordPage />,
+};
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
+function Routes() {
+  const { pathname, search, hash } = useLocation();
+  const { state, refresh } = useSession();
+  const linkPage = LINK_PAGES[pathname.replace(/\/+$/, '') || '/'];
+  // Keyed by the fragment: a second link pasted into the same tab starts the page afresh.
+  if (linkPage) return <Fragment key={hash}>{linkPage()}</Fragment>;
 
-async function readJson(response: Response, path: string): Promise<Record<string, unknown>> {
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!isRecord(body))
-    throw new StatusCheckFailure(format(strings.reasonMalformedAnswer, { path }));
-  return body;
-}
-
-async function request(path: string, signal: AbortSignal): Promise<Response> {
-  try {
-    return await fetch(path, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (
-      signal.aborted &&
-      signal.reason instanceof DOMException &&
-      signal.reason.name === 'TimeoutError'
-    ) {
-      throw new StatusCheckFailure(strings.reasonTimedOut);
-    }
-    if (signal.aborted) throw error;
-    throw new StatusCheckFailure(strings.reasonNoAnswer);
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'failed') {
+    return (
+      <Page title={strings.sessionFailedTitle}>
+        <LoadError detail={state.detail} onRetry={() => void refresh()} />
+      </Page>
+    );
   }
+
+  if (pathname === '/sign-in') {
+    if (state.status !== 'signedIn') return <SignInPage />;
+    const next = new URLSearchParams(search).get('next');
+    return <Redirect to={next ?? '/'} />;
+  }
+  if (pathname === '/' && state.status === 'signedOut') return <VisitorHomePage />;
+
+  const route =
+    pathname === '/'
+      ? undefined
+      : SIGNED_IN_ROUTES.map((candidate) => ({
+          candidate,
+          params: matchPath(candidate.pattern, pathname),
+        })).find((found) => found.params !== null);
+  if (pathname !== '/' && !route) return <NotFoundPage />;
+
+  if (state.status === 'signedOut') {
+    return <SignInFirst next={`${pathname}${search}`} ended={state.ended} />;
+  }
+  if (state.secondFactor === 'enrol') return <EnrolmentPage />;
+  if (state.secondFactor === 'verify') return <SecondFactorPage />;
+  if (!route) return <DashboardPage me={state.me} />;
+  if (!route.candidate.allowed(state.me)) return <NotAllowedPage />;
+  return route.candidate.render(route.params ?? {});
 }
 
-/** Ready, or the server's own account (a problem document's detail) of what is not ready. */
-async function fetchReadiness(
-  signal: AbortSignal,
-): Promise<{ ready: true } | { ready: false; detail: string }> {
-  const response = await request(READINESS, signal);
-  if (response.ok) return { ready: true };
-  if (response.status === 503) {
-    const problem = await readJson(response, READINESS);
-    const detail = problem.detail ?? problem.title;
-    if (typeof detail === 'string') return { ready: false, detail };
-  }
-  throw new StatusCheckFailure(
-    format(strings.reasonUnexpectedAnswer, { path: READINESS, status: String(response.status) }),
+/** A signed-in page asked for without a session: sign in, then come back here. */
+function SignInFirst({ next, ended }: { next: string; ended: boolean }) {
+  return (
+    <Redirect
+      to={`/sign-in?next=${encodeURIComponent(next)}`}
+      flash={ended ? strings.sessionEnded : undefined}
+    />
   );
 }
 
-async function fetchAbout(signal: AbortSignal): Promise<About> {
-  const response = await request(ABOUT, signal);
-  if (!response.ok) {
-    throw new StatusCheckFailure(
-      format(strings.reasonUnexpectedAnswer, { path: ABOUT, status: String(response.status) }),
-    );
+function PrimaryNavigation({ me }: { me: Me }) {
+  const { pathname } = useLocation();
+  const items: { to: string; label: string; current: boolean }[] = [
+    { to: '/', label: strings.navHome, current: pathname === '/' },
+  ];
+  if (isOfficeStaff(me)) {
+    items.push({
+      to: '/organizations',
+      label: strings.navOrganizations,
+      current: pathname.startsWith('/organizations'),
+    });
+  } else {
+    const own = `/organizations/${me.organization.id}`;
+    items.push({ to: own, label: strings.navYourOrganization, current: pathname === own });
   }
-  const { name, version, apiVersion } = await readJson(response, ABOUT);
-  if (typeof name !== 'string' || typeof version !== 'string' || typeof apiVersion !== 'string') {
-    throw new StatusCheckFailure(format(strings.reasonMalformedAnswer, { path: ABOUT }));
+  items.push({ to: '/users', label: strings.navUsers, current: pathname === '/users' });
+  if (may.viewAppointments(me)) {
+    items.push({
+      to: '/appointments',
+      label: strings.navAppointments,
+      current: pathname === '/appointments',
+    });
   }
-  return { name, version, apiVersion };
+  if (may.viewAuditTrail(me)) {
+    items.push({ to: '/audit', label: strings.navAudit, current: pathname === '/audit' });
+  }
+  return (
+    <ul className="nav-list">
+      {items.map((item) => (
+        <li key={item.to}>
+          <Link to={item.to} className="nav-link" aria-current={item.current ? 'page' : undefined}>
+            {item.label}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
-async function checkService(signal: AbortSignal): Promise<ServiceStatus> {
-  const [readiness, about] = await Promise.allSettled([fetchReadiness(signal), fetchAbout(signal)]);
-  if (readiness.status === 'rejected') throw readiness.reason;
-  if (!readiness.value.ready) {
-    // A server that is not ready may still say which version it is; the readiness detail matters more.
-    return {
-      state: 'notReady',
-      detail: readiness.value.detail,
-      about: about.status === 'fulfilled' ? about.value : undefined,
-    };
-  }
-  if (about.status === 'rejected') throw about.reason;
-  return { state: 'operational', about: about.value };
-}
-
-function useServiceStatus(): { status: ServiceStatus; checkAgain: () => void } {
-  const [status, setStatus] = useState<ServiceStatus>({ state: 'checking' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const leaving = new AbortController();
-    const signal = AbortSignal.any([leaving.signal, AbortSignal.timeout(STATUS_TIMEOUT_MS)]);
-    setStatus({ state: 'checking' });
-    checkService(signal).then(
-      (checked) => {
-        if (!leaving.signal.aborted) setStatus(checked);
-      },
-      (error: unknown) => {
-        if (leaving.signal.aborted) return;
-        const reason = error instanceof StatusCheckFailure ? error.message : strings.reasonNoAnswer;
-        setStatus({ state: 'unreachable', reason: format(strings.statusUnreachable, { reason }) });
-      },
-    );
-    return () => leaving.abort();
-  }, [attempt]);
-
-  const checkAgain = useCallback(() => setAttempt((count) => count + 1), []);
-  return { status, checkAgain };
-}
-
-function VersionRows({ about }: { about: About | undefined }) {
-  if (!about) return null;
+function SignOutButton() {
+  const { signOut } = useSession();
+  const [failed, setFailed] = useState<string | null>(null);
   return (
     <>
-      <dt>{strings.statusVersionLabel}</dt>
-      <dd>{about.version}</dd>
-      <dt>{strings.statusApiVersionLabel}</dt>
-      <dd>{about.apiVersion}</dd>
+      <button
+        type="button"
+        className="nav-button"
+        onClick={() =>
+          void signOut(false).then(
+            () => navigate('/sign-in', { flash: strings.signedOut }),
+            (error: unknown) =>
+              setFailed(error instanceof ApiError ? error.detail : strings.errorUnexpected),
+          )
+        }
+      >
+        {strings.signOut}
+      </button>
+      {failed && (
+        <span role="alert" className="nav-error">
+          {failed}
+        </span>
+      )}
     </>
   );
 }
 
-function ServiceStatusPanel() {
-  const { status, checkAgain } = useServiceStatus();
+function NavigationBar() {
+  const { state } = useSession();
+  const { pathname } = useLocation();
+  if (state.status === 'loading' || state.status === 'failed') return null;
+  const signedIn = state.status === 'signedIn';
   return (
-    <section className="panel" aria-labelledby="service-status-heading">
-      <h2 id="service-status-heading">{strings.statusHeading}</h2>
-      <div role="status" aria-busy={status.state === 'checking'}>
-        {status.state === 'checking' && <p className="status-note">{strings.statusChecking}</p>}
-        {status.state === 'operational' && (
-          <dl className="status-facts">
-            <dt>{strings.statusStateLabel}</dt>
-            <dd>
-              <span className="indicator indicator-ok" aria-hidden="true" />
-              {strings.statusOperational}
-            </dd>
-            <VersionRows about={status.about} />
-          </dl>
+    <nav className="nav-bar" aria-label={strings.mainNavLabel}>
+      <div className="width-container nav-inner">
+        {signedIn && state.secondFactor === 'done' ? (
+          <PrimaryNavigation me={state.me} />
+        ) : (
+          <ul className="nav-list">
+            <li>
+              <Link
+                to="/"
+                className="nav-link"
+                aria-current={pathname === '/' ? 'page' : undefined}
+              >
+                {strings.navHome}
+              </Link>
+            </li>
+          </ul>
         )}
-        {status.state === 'notReady' && (
-          <dl className="status-facts">
-            <dt>{strings.statusStateLabel}</dt>
-            <dd>
-              <span className="indicator indicator-problem" aria-hidden="true" />
-              {format(strings.statusNotReady, { detail: status.detail })}
-            </dd>
-            <VersionRows about={status.about} />
-          </dl>
-        )}
-        {status.state === 'unreachable' && (
-          <p className="status-note status-error">
-            <span className="indicator indicator-problem" aria-hidden="true" />
-            {status.reason}
-          </p>
-        )}
+        <div className="nav-account">
+          {signedIn ? (
+            <>
+              <span className="nav-who">
+                <span className="visually-hidden">{strings.signedInAs} </span>
+                {state.me.displayName}
+              </span>
+              <SignOutButton />
+            </>
+          ) : (
+            pathname !== '/sign-in' && (
+              <Link to="/sign-in" className="nav-link">
+                {strings.signIn}
+              </Link>
+            )
+          )}
+        </div>
       </div>
-      {status.state !== 'checking' && (
-        <button type="button" className="button-secondary" onClick={checkAgain}>
-          {strings.statusCheckAgain}
-        </button>
-      )}
-    </section>
+    </nav>
   );
 }
 
-export function App() {
+function Shell() {
   return (
     <>
       <a className="skip-link" href="#main">
@@ -185,7 +216,11 @@ export function App() {
       <header className="masthead">
         <div className="width-container masthead-inner">
           <div>
-            <h1 className="service-name">{strings.serviceName}</h1>
+            <h1 className="service-name">
+              <Link to="/" className="service-name-link">
+                {strings.serviceName}
+              </Link>
+            </h1>
             <p className="service-tagline">{strings.serviceTagline}</p>
           </div>
           <nav aria-label={strings.developerNavLabel}>
@@ -200,22 +235,9 @@ export function App() {
           </nav>
         </div>
       </header>
+      <NavigationBar />
       <main id="main" tabIndex={-1} className="width-container">
-        <div className="layout">
-          <section className="about" aria-labelledby="about-heading">
-            <h2 id="about-heading">{strings.welcomeHeading}</h2>
-            <p className="lead">{strings.welcomeIntro}</p>
-            <h3>{strings.purposeHeading}</h3>
-            <ul className="purposes">
-              <li>{strings.purposeSecurityLevels}</li>
-              <li>{strings.purposeDataPlacement}</li>
-              <li>{strings.purposeAccreditation}</li>
-              <li>{strings.purposeBreaches}</li>
-            </ul>
-            <p className="notice">{strings.underConstruction}</p>
-          </section>
-          <ServiceStatusPanel />
-        </div>
+        <Routes />
       </main>
       <footer className="site-footer">
         <div className="width-container">
@@ -223,5 +245,13 @@ export function App() {
         </div>
       </footer>
     </>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
   );
 }

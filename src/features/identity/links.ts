@@ -157,19 +157,32 @@ export async function invite(
   const email = normalizeEmail(input.email);
   const at = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
-    if (await findUserByEmail(trx, email))
+    const existing = await findUserByEmail(trx, email);
+    // Inviting someone who has not accepted yet, to the same organization, sends a fresh link
+    // (the old one stops working): that is how a lost or never-sent invitation is re-sent.
+    const resend = existing?.status === 'invited' && existing.organization_id === organization.id;
+    if (existing && !resend) {
       throw AppError.conflict('email_taken', `${email} already has an account.`);
-    const userId = randomUUID();
-    await insertUser(trx, {
-      id: userId,
-      organization_id: organization.id,
-      email,
-      display_name: input.displayName.trim(),
-      role: input.role,
-      status: 'invited',
-      password_hash: null,
-      created_at: at,
-    });
+    }
+    const userId = existing?.id ?? randomUUID();
+    if (resend) {
+      await trx
+        .updateTable('users')
+        .set({ display_name: input.displayName.trim(), role: input.role, updated_at: at })
+        .where('id', '=', userId)
+        .execute();
+    } else {
+      await insertUser(trx, {
+        id: userId,
+        organization_id: organization.id,
+        email,
+        display_name: input.displayName.trim(),
+        role: input.role,
+        status: 'invited',
+        password_hash: null,
+        created_at: at,
+      });
+    }
     const link = await issueLink(trx, ctx, 'invitation', userId, actor.userId);
     await enqueueEmail(
       trx,
@@ -187,7 +200,7 @@ export async function invite(
       trx,
       {
         actor: auditActor(request.actor, 'manage_users'),
-        action: 'user.invite',
+        action: resend ? 'user.reinvite' : 'user.invite',
         outcome: 'success',
         target: { type: 'user', id: userId },
         summary: { after: { email, role: input.role, organizationId: organization.id } },

@@ -1,0 +1,41 @@
+import type { Me, OrganizationKind } from './api';
+
+/**
+ * What the portal offers a user, from the session's `me`. The server decides (every route checks
+ * for itself); these only keep the portal from showing what would be refused. They mirror
+ * src/features/identity/roles.ts and the access rules of the routes.
+ */
+
+export const ROLES_BY_KIND: Record<OrganizationKind, readonly string[]> = {
+  cloud_office: ['officer', 'board_member'],
+  csp: ['csp_admin', 'csp_security_officer', 'csp_staff'],
+  pse: ['pse_admin', 'pse_data_owner', 'pse_staff'],
+  audit_firm: ['audit_firm_admin', 'auditor'],
+};
+
+const ORGANIZATION_ADMIN_ROLES: readonly string[] = ['csp_admin', 'pse_admin', 'audit_firm_admin'];
+
+export function isOfficeStaff(me: Me): boolean {
+  return me.organization.kind === 'cloud_office';
+}
+
+export function hasPower(me: Me, power: string): boolean {
+  return isOfficeStaff(me) && me.powers.includes(power);
+}
+
+export const may = {
+  manageOrganizations: (me: Me) => hasPower(me, 'manage_organizations'),
+  viewAppointments: (me: Me) => isOfficeStaff(me),
+  manageAppointments: (me: Me) => hasPower(me, 'manage_appointments'),
+  viewAuditTrail: (me: Me) => hasPower(me, 'view_audit_trail'),
+  /** Officers with manage_users anywhere; an organization's admin in their own organization. */
+  manageUsersOf: (me: Me, organizationId: string) =>
+    isOfficeStaff(me)
+      ? me.powers.includes('manage_users')
+      : me.organization.id === organizationId && ORGANIZATION_ADMIN_ROLES.includes(me.role),
+  /** Whether the user may invite anyone at all (to show the invitation form). */
+  invite: (me: Me) =>
+    isOfficeStaff(me)
+      ? me.powers.includes('manage_users')
+      : ORGANIZATION_ADMIN_ROLES.includes(me.role),
+};
