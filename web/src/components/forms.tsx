@@ -228,6 +228,37 @@ function Frame({
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name' | 'form'>;
 
+/** What a field's control carries: its id and name, and its state for assistive technology. */
+interface Control {
+  id: string;
+  name: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled field whose control `children` draws with the attributes given it. */
+function Field({
+  form,
+  name,
+  label,
+  hint,
+  error,
+  optional,
+  children,
+}: FieldFrame & { children: (control: Control) => ReactNode }) {
+  const id = fieldId(form, name);
+  return (
+    <Frame id={id} label={label} hint={hint} error={error} optional={optional}>
+      {children({
+        id,
+        name,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(id, hint, error),
+      })}
+    </Frame>
+  );
+}
+
 export function TextField({
   form,
   name,
@@ -238,91 +269,62 @@ export function TextField({
   className,
   ...input
 }: FieldFrame & InputProps) {
-  const id = fieldId(form, name);
   return (
-    <Frame id={id} label={label} hint={hint} error={error} optional={optional}>
-      <input
-        id={id}
-        name={name}
-        type="text"
-        className={className ?? 'input'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...input}
-      />
-    </Frame>
+    <Field form={form} name={name} label={label} hint={hint} error={error} optional={optional}>
+      {(control) => <input type="text" className={className ?? 'input'} {...control} {...input} />}
+    </Field>
   );
 }
 
 export function SelectField({
-  form,
-  name,
-  label,
-  hint,
-  error,
-  optional,
   options,
   value,
   onChange,
   disabled,
+  ...frame
 }: FieldFrame & {
   options: readonly { value: string; label: string }[];
   value: string;
   onChange: (event: ChangeEvent<HTMLSelectElement>) => void;
   disabled?: boolean;
 }) {
-  const id = fieldId(form, name);
   return (
-    <Frame id={id} label={label} hint={hint} error={error} optional={optional}>
-      <select
-        id={id}
-        name={name}
-        className="select"
-        value={value}
-        onChange={onChange}
-        disabled={disabled}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </Frame>
+    <Field {...frame}>
+      {(control) => (
+        <select
+          className="select"
+          value={value}
+          onChange={onChange}
+          disabled={disabled}
+          {...control}
+        >
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
 export function TextAreaField({
-  form,
-  name,
-  label,
-  hint,
-  error,
-  optional,
   value,
   onChange,
   rows = 3,
+  ...frame
 }: FieldFrame & {
   value: string;
   onChange: (event: ChangeEvent<HTMLTextAreaElement>) => void;
   rows?: number;
 }) {
-  const id = fieldId(form, name);
   return (
-    <Frame id={id} label={label} hint={hint} error={error} optional={optional}>
-      <textarea
-        id={id}
-        name={name}
-        className="textarea"
-        rows={rows}
-        value={value}
-        onChange={onChange}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      />
-    </Frame>
+    <Field {...frame}>
+      {(control) => (
+        <textarea className="textarea" rows={rows} value={value} onChange={onChange} {...control} />
+      )}
+    </Field>
   );
 }
 
@@ -379,5 +381,60 @@ export function SubmitButton({
     <button type="submit" className={`button button-${variant}`} aria-disabled={busy || undefined}>
       {busy ? strings.working : children}
     </button>
+  );
+}
+
+/**
+ * A form with its error summary above it and its main button below: the summary, the fields
+ * (`children`), then a row of the submit button and any other `actions`.
+ */
+export function SubmitForm({
+  id,
+  submit,
+  labels,
+  onSubmit,
+  submitLabel,
+  actions,
+  children,
+}: {
+  id: string;
+  submit: Pick<ReturnType<typeof useSubmit>, 'problem' | 'summary' | 'busy'>;
+  labels: Record<string, string>;
+  onSubmit: (event: SubmitEvent<HTMLFormElement>) => void;
+  submitLabel: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorSummary
+        problem={submit.problem}
+        form={id}
+        labels={labels}
+        summaryRef={submit.summary}
+      />
+      <form noValidate onSubmit={onSubmit}>
+        {children}
+        <div className="button-row">
+          <SubmitButton busy={submit.busy}>{submitLabel}</SubmitButton>
+          {actions}
+        </div>
+      </form>
+    </>
+  );
+}
+
+/** A field for an email address, as the sign-in, setup and reset forms ask for it. */
+export function EmailField({
+  autoComplete = 'email',
+  ...field
+}: FieldFrame & Omit<InputProps, 'type' | 'spellCheck'>) {
+  return <TextField type="email" autoComplete={autoComplete} spellCheck={false} {...field} />;
+}
+
+/** A field for choosing a new password, with the rules as its hint. */
+export function NewPasswordField(field: FieldFrame & Omit<InputProps, 'type' | 'autoComplete'>) {
+  return (
+    <TextField hint={strings.passwordHint} type="password" autoComplete="new-password" {...field} />
   );
 }

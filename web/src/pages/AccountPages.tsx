@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { api, type Session } from '../api';
 import {
-  ErrorSummary,
+  EmailField,
   missing,
+  NewPasswordField,
+  SubmitForm,
   TextField,
-  SubmitButton,
   useFields,
   useSubmit,
 } from '../components/forms';
@@ -19,8 +20,6 @@ function tokenFromFragment(): string | null {
   const token = new URLSearchParams(window.location.hash.replace(/^#/, '')).get('token');
   return token && token.trim() !== '' ? token.trim() : null;
 }
-
-const PASSWORD_HINT = strings.passwordHint;
 
 export function SignInPage() {
   const { signedIn } = useSession();
@@ -46,22 +45,17 @@ export function SignInPage() {
 
   return (
     <Page title={strings.signInTitle} wide={false}>
-      <ErrorSummary
-        problem={submit.problem}
-        form="sign-in"
+      <SubmitForm
+        id="sign-in"
+        submit={submit}
         labels={labels}
-        summaryRef={submit.summary}
-      />
-      <form
-        noValidate
         onSubmit={submit.onSubmit(signIn, () => missing(form.values, ['email', 'password']))}
+        submitLabel={strings.signIn}
       >
-        <TextField
+        <EmailField
           form="sign-in"
           label={labels.email}
-          type="email"
           autoComplete="username"
-          spellCheck={false}
           error={submit.problem?.fields.email}
           {...form.bind('email')}
         />
@@ -73,10 +67,7 @@ export function SignInPage() {
           error={submit.problem?.fields.password}
           {...form.bind('password')}
         />
-        <div className="button-row">
-          <SubmitButton busy={submit.busy}>{strings.signIn}</SubmitButton>
-        </div>
-      </form>
+      </SubmitForm>
       <p>
         <Link to="/reset-password">{strings.forgotPassword}</Link>
       </p>
@@ -146,15 +137,12 @@ export function SetupPage() {
 
   return (
     <Page title={strings.setupTitle} intro={strings.setupIntro} wide={false}>
-      <ErrorSummary
-        problem={submit.problem}
-        form="setup"
+      <SubmitForm
+        id="setup"
+        submit={submit}
         labels={labels}
-        summaryRef={submit.summary}
-      />
-      <form
-        noValidate
         onSubmit={submit.onSubmit(complete, () => missing(form.values, Object.keys(labels)))}
+        submitLabel={strings.setupSubmit}
       >
         <TextField
           form="setup"
@@ -171,28 +159,19 @@ export function SetupPage() {
           error={submit.problem?.fields.displayName}
           {...form.bind('displayName')}
         />
-        <TextField
+        <EmailField
           form="setup"
           label={labels.email}
-          type="email"
-          autoComplete="email"
-          spellCheck={false}
           error={submit.problem?.fields.email}
           {...form.bind('email')}
         />
-        <TextField
+        <NewPasswordField
           form="setup"
           label={labels.password}
-          hint={PASSWORD_HINT}
-          type="password"
-          autoComplete="new-password"
           error={submit.problem?.fields.password}
           {...form.bind('password')}
         />
-        <div className="button-row">
-          <SubmitButton busy={submit.busy}>{strings.setupSubmit}</SubmitButton>
-        </div>
-      </form>
+      </SubmitForm>
     </Page>
   );
 }
@@ -211,34 +190,23 @@ function NewPasswordForm({
   const submit = useSubmit();
   const labels = { password: strings.newPasswordLabel };
   return (
-    <>
-      <ErrorSummary
-        problem={submit.problem}
+    <SubmitForm
+      id={formId}
+      submit={submit}
+      labels={labels}
+      onSubmit={submit.onSubmit(
+        () => onChosen(form.values.password),
+        () => missing(form.values, ['password']),
+      )}
+      submitLabel={submitLabel}
+    >
+      <NewPasswordField
         form={formId}
-        labels={labels}
-        summaryRef={submit.summary}
+        label={labels.password}
+        error={submit.problem?.fields.password}
+        {...form.bind('password')}
       />
-      <form
-        noValidate
-        onSubmit={submit.onSubmit(
-          () => onChosen(form.values.password),
-          () => missing(form.values, ['password']),
-        )}
-      >
-        <TextField
-          form={formId}
-          label={labels.password}
-          hint={PASSWORD_HINT}
-          type="password"
-          autoComplete="new-password"
-          error={submit.problem?.fields.password}
-          {...form.bind('password')}
-        />
-        <div className="button-row">
-          <SubmitButton busy={submit.busy}>{submitLabel}</SubmitButton>
-        </div>
-      </form>
-    </>
+    </SubmitForm>
   );
 }
 
@@ -312,26 +280,20 @@ function ResetRequest() {
 
   return (
     <Page title={strings.resetRequestTitle} intro={strings.resetRequestIntro} wide={false}>
-      <ErrorSummary
-        problem={submit.problem}
-        form="reset-request"
+      <SubmitForm
+        id="reset-request"
+        submit={submit}
         labels={labels}
-        summaryRef={submit.summary}
-      />
-      <form noValidate onSubmit={submit.onSubmit(ask, () => missing(form.values, ['email']))}>
-        <TextField
+        onSubmit={submit.onSubmit(ask, () => missing(form.values, ['email']))}
+        submitLabel={strings.resetRequestSubmit}
+      >
+        <EmailField
           form="reset-request"
           label={labels.email}
-          type="email"
-          autoComplete="email"
-          spellCheck={false}
           error={submit.problem?.fields.email}
           {...form.bind('email')}
         />
-        <div className="button-row">
-          <SubmitButton busy={submit.busy}>{strings.resetRequestSubmit}</SubmitButton>
-        </div>
-      </form>
+      </SubmitForm>
     </Page>
   );
 }

@@ -13,6 +13,7 @@ import {
   useSubmit,
 } from '../components/forms';
 import { ResultCount, TableFrame, Tag } from '../components/lists';
+import { FilterBar } from '../components/search';
 import { LoadError, Page, Section, StatusMessage } from '../components/Page';
 import { formatDay, today } from '../display';
 import { useMe } from '../session';
@@ -32,14 +33,10 @@ export function AppointmentsPage() {
   return (
     <Page title={strings.appointmentsTitle} intro={strings.appointmentsIntro}>
       <StatusMessage message={message} />
-      <form
-        className="filters"
-        role="search"
-        aria-label={strings.appointmentsFilterLabel}
-        onSubmit={(event) => {
-          event.preventDefault();
-          setActiveOn(filter.values.activeOn);
-        }}
+      <FilterBar
+        label={strings.appointmentsFilterLabel}
+        submitLabel={strings.show}
+        onApply={() => setActiveOn(filter.values.activeOn)}
       >
         <TextField
           form="appointment-filter"
@@ -49,12 +46,7 @@ export function AppointmentsPage() {
           className="input input-date"
           {...filter.bind('activeOn')}
         />
-        <div className="filters-actions">
-          <button type="submit" className="button button-secondary">
-            {strings.show}
-          </button>
-        </div>
-      </form>
+      </FilterBar>
 
       {list.error ? (
         <LoadError detail={list.error.detail} onRetry={list.reload} />

@@ -9,6 +9,7 @@ import {
 } from '../api';
 import { ErrorSummary, SelectField, TextField, useFields, useSubmit } from '../components/forms';
 import { TableFrame, Tag } from '../components/lists';
+import { FilterBar } from '../components/search';
 import { Page, Section } from '../components/Page';
 import { dayAfter, formatDateTime } from '../display';
 import { format, strings } from '../strings';
@@ -108,15 +109,11 @@ export function AuditPage() {
         labels={labels}
         summaryRef={submit.summary}
       />
-      <form
-        className="filters"
-        role="search"
-        aria-label={strings.auditFilterLabel}
+      <FilterBar
+        label={strings.auditFilterLabel}
+        submitLabel={strings.auditApply}
         noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          setApplied({ ...filterForm.values });
-        }}
+        onApply={() => setApplied({ ...filterForm.values })}
       >
         <TextField
           form="audit-filter"
@@ -154,12 +151,7 @@ export function AuditPage() {
           error={submit.problem?.fields.to}
           {...filterForm.bind('to')}
         />
-        <div className="filters-actions">
-          <button type="submit" className="button button-secondary">
-            {strings.auditApply}
-          </button>
-        </div>
-      </form>
+      </FilterBar>
 
       <VerifyChain exportHref={withQuery(EXPORT, queryOf(applied))} />
 

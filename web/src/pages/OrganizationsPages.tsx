@@ -9,15 +9,17 @@ import {
   type User,
 } from '../api';
 import {
-  ErrorSummary,
+  type Bound,
+  type FormProblem,
   missing,
   SelectField,
-  SubmitButton,
+  SubmitForm,
   TextField,
   useFields,
   useSubmit,
 } from '../components/forms';
-import { Pagination, ResultCount, TableFrame, Tag } from '../components/lists';
+import { TableFrame, Tag } from '../components/lists';
+import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
 import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
 import {
   formatDateTime,
@@ -66,28 +68,20 @@ function statusTone(status: Organization['status']) {
 
 export function OrganizationsPage() {
   const me = useMe();
-  const search = useFields({ kind: '', q: '' });
-  const [applied, setApplied] = useState({ kind: '', q: '' });
-  const [offset, setOffset] = useState(0);
-  const list = useApi<ListPage<Organization>>('/api/v1/organizations', {
-    kind: applied.kind,
-    q: applied.q.trim(),
-    limit: PAGE_SIZE,
-    offset,
-  });
-  const shown = list.data ?? list.latest;
+  const paged = usePagedSearch<Organization, { kind: string; q: string }>(
+    '/api/v1/organizations',
+    { kind: '', q: '' },
+    (applied) => ({ kind: applied.kind, q: applied.q.trim() }),
+    PAGE_SIZE,
+  );
+  const { search } = paged;
 
   return (
     <Page title={strings.organizationsTitle} intro={strings.organizationsIntro}>
-      <form
-        className="filters"
-        role="search"
-        aria-label={strings.organizationsSearchLabel}
-        onSubmit={(event) => {
-          event.preventDefault();
-          setApplied(search.values);
-          setOffset(0);
-        }}
+      <FilterBar
+        label={strings.organizationsSearchLabel}
+        submitLabel={strings.search}
+        onApply={paged.apply}
       >
         <SelectField
           form="organization-filter"
@@ -104,69 +98,116 @@ export function OrganizationsPage() {
           type="search"
           {...search.bind('q')}
         />
-        <div className="filters-actions">
-          <button type="submit" className="button button-secondary">
-            {strings.search}
-          </button>
-        </div>
-      </form>
+      </FilterBar>
 
-      {list.error ? (
-        <LoadError detail={list.error.detail} onRetry={list.reload} />
-      ) : (
-        <>
-          <ResultCount
-            offset={offset}
-            shown={shown?.items.length ?? 0}
-            total={shown?.total ?? 0}
-            loading={!shown}
-          />
-          {shown && shown.items.length > 0 && (
-            <TableFrame label={strings.organizationsTitle}>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{strings.nameLabel}</th>
-                    <th scope="col">{strings.shortNameLabel}</th>
-                    <th scope="col">{strings.kindLabel}</th>
-                    <th scope="col">{strings.tierLabel}</th>
-                    <th scope="col">{strings.statusLabel}</th>
-                  </tr>
-                </thead>
-                <tbody aria-busy={list.loading}>
-                  {shown.items.map((organization) => (
-                    <tr key={organization.id}>
-                      <td>
-                        <Link to={`/organizations/${organization.id}`}>{organization.name}</Link>
-                      </td>
-                      <td>{organization.shortName ?? ''}</td>
-                      <td>{kindName(organization.kind)}</td>
-                      <td>{organization.kind === 'pse' ? tierName(organization.pseTier) : ''}</td>
-                      <td>
-                        <Tag tone={statusTone(organization.status)}>
-                          {organizationStatusName(organization.status)}
-                        </Tag>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableFrame>
-          )}
-          {shown && (
-            <Pagination
-              offset={offset}
-              limit={PAGE_SIZE}
-              total={shown.total}
-              onChange={setOffset}
-            />
-          )}
-        </>
-      )}
+      <PagedResults paged={paged} label={strings.organizationsTitle}>
+        {(items) => (
+          <>
+            <thead>
+              <tr>
+                <th scope="col">{strings.nameLabel}</th>
+                <th scope="col">{strings.shortNameLabel}</th>
+                <th scope="col">{strings.kindLabel}</th>
+                <th scope="col">{strings.tierLabel}</th>
+                <th scope="col">{strings.statusLabel}</th>
+              </tr>
+            </thead>
+            <tbody aria-busy={paged.list.loading}>
+              {items.map((organization) => (
+                <tr key={organization.id}>
+                  <td>
+                    <Link to={`/organizations/${organization.id}`}>{organization.name}</Link>
+                  </td>
+                  <td>{organization.shortName ?? ''}</td>
+                  <td>{kindName(organization.kind)}</td>
+                  <td>{organization.kind === 'pse' ? tierName(organization.pseTier) : ''}</td>
+                  <td>
+                    <Tag tone={statusTone(organization.status)}>
+                      {organizationStatusName(organization.status)}
+                    </Tag>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </>
+        )}
+      </PagedResults>
 
       {may.manageOrganizations(me) && <CreateOrganization />}
       {!isOfficeStaff(me) && <p className="secondary-text">{strings.organizationsOwnOnly}</p>}
     </Page>
+  );
+}
+
+type OrganizationValues = Record<
+  'name' | 'shortName' | 'pseTier' | 'parentId' | 'contactEmail',
+  string
+>;
+
+/** The fields that creating and editing an organization share. */
+function OrganizationFields({
+  formId,
+  form,
+  problem,
+  labels,
+  isPse,
+  parentOptions,
+}: {
+  formId: string;
+  form: { bind: (name: keyof OrganizationValues) => Bound };
+  problem: FormProblem | null;
+  labels: OrganizationValues;
+  isPse: boolean;
+  parentOptions: readonly { value: string; label: string }[];
+}) {
+  return (
+    <>
+      <TextField
+        form={formId}
+        label={labels.name}
+        error={problem?.fields.name}
+        {...form.bind('name')}
+      />
+      <TextField
+        form={formId}
+        label={labels.shortName}
+        hint={strings.shortNameHint}
+        optional
+        className="input input-short"
+        error={problem?.fields.shortName}
+        {...form.bind('shortName')}
+      />
+      {isPse && (
+        <>
+          <SelectField
+            form={formId}
+            label={labels.pseTier}
+            optional
+            options={tierOptions}
+            error={problem?.fields.pseTier}
+            {...form.bind('pseTier')}
+          />
+          <SelectField
+            form={formId}
+            label={labels.parentId}
+            hint={strings.parentHint}
+            optional
+            options={parentOptions}
+            error={problem?.fields.parentId}
+            {...form.bind('parentId')}
+          />
+        </>
+      )}
+      <TextField
+        form={formId}
+        label={labels.contactEmail}
+        type="email"
+        optional
+        spellCheck={false}
+        error={problem?.fields.contactEmail}
+        {...form.bind('contactEmail')}
+      />
+    </>
   );
 }
 
@@ -207,13 +248,13 @@ function CreateOrganization() {
 
   return (
     <Section id="new-organization" title={strings.organizationCreateHeading}>
-      <ErrorSummary
-        problem={submit.problem}
-        form="new-organization"
+      <SubmitForm
+        id="new-organization"
+        submit={submit}
         labels={labels}
-        summaryRef={submit.summary}
-      />
-      <form noValidate onSubmit={submit.onSubmit(create, () => missing(form.values, ['name']))}>
+        onSubmit={submit.onSubmit(create, () => missing(form.values, ['name']))}
+        submitLabel={strings.organizationCreateSubmit}
+      >
         <SelectField
           form="new-organization"
           label={labels.kind}
@@ -221,55 +262,15 @@ function CreateOrganization() {
           error={submit.problem?.fields.kind}
           {...form.bind('kind')}
         />
-        <TextField
-          form="new-organization"
-          label={labels.name}
-          error={submit.problem?.fields.name}
-          {...form.bind('name')}
+        <OrganizationFields
+          formId="new-organization"
+          form={form}
+          problem={submit.problem}
+          labels={labels}
+          isPse={isPse}
+          parentOptions={parentOptions}
         />
-        <TextField
-          form="new-organization"
-          label={labels.shortName}
-          hint={strings.shortNameHint}
-          optional
-          className="input input-short"
-          error={submit.problem?.fields.shortName}
-          {...form.bind('shortName')}
-        />
-        {isPse && (
-          <>
-            <SelectField
-              form="new-organization"
-              label={labels.pseTier}
-              optional
-              options={tierOptions}
-              error={submit.problem?.fields.pseTier}
-              {...form.bind('pseTier')}
-            />
-            <SelectField
-              form="new-organization"
-              label={labels.parentId}
-              hint={strings.parentHint}
-              optional
-              options={parentOptions}
-              error={submit.problem?.fields.parentId}
-              {...form.bind('parentId')}
-            />
-          </>
-        )}
-        <TextField
-          form="new-organization"
-          label={labels.contactEmail}
-          type="email"
-          optional
-          spellCheck={false}
-          error={submit.problem?.fields.contactEmail}
-          {...form.bind('contactEmail')}
-        />
-        <div className="button-row">
-          <SubmitButton busy={submit.busy}>{strings.organizationCreateSubmit}</SubmitButton>
-        </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
@@ -434,57 +435,25 @@ function EditOrganization({
   return (
     <Section id="edit-organization-section" title={strings.organizationEditHeading}>
       <div id="edit-organization">
-        <ErrorSummary
-          problem={submit.problem}
-          form="edit-organization"
+        <SubmitForm
+          id="edit-organization"
+          submit={submit}
           labels={labels}
-          summaryRef={submit.summary}
-        />
-        <form noValidate onSubmit={submit.onSubmit(save, () => missing(form.values, ['name']))}>
-          <TextField
-            form="edit-organization"
-            label={labels.name}
-            error={submit.problem?.fields.name}
-            {...form.bind('name')}
-          />
-          <TextField
-            form="edit-organization"
-            label={labels.shortName}
-            hint={strings.shortNameHint}
-            optional
-            className="input input-short"
-            error={submit.problem?.fields.shortName}
-            {...form.bind('shortName')}
-          />
-          {isPse && (
-            <>
-              <SelectField
-                form="edit-organization"
-                label={labels.pseTier}
-                optional
-                options={tierOptions}
-                error={submit.problem?.fields.pseTier}
-                {...form.bind('pseTier')}
-              />
-              <SelectField
-                form="edit-organization"
-                label={labels.parentId}
-                hint={strings.parentHint}
-                optional
-                options={parentOptions}
-                error={submit.problem?.fields.parentId}
-                {...form.bind('parentId')}
-              />
-            </>
-          )}
-          <TextField
-            form="edit-organization"
-            label={labels.contactEmail}
-            type="email"
-            optional
-            spellCheck={false}
-            error={submit.problem?.fields.contactEmail}
-            {...form.bind('contactEmail')}
+          onSubmit={submit.onSubmit(save, () => missing(form.values, ['name']))}
+          submitLabel={strings.save}
+          actions={
+            <button type="button" className="button button-secondary" onClick={() => onDone(null)}>
+              {strings.cancel}
+            </button>
+          }
+        >
+          <OrganizationFields
+            formId="edit-organization"
+            form={form}
+            problem={submit.problem}
+            labels={labels}
+            isPse={isPse}
+            parentOptions={parentOptions}
           />
           {canArchive && (
             <SelectField
@@ -496,13 +465,7 @@ function EditOrganization({
               {...form.bind('status')}
             />
           )}
-          <div className="button-row">
-            <SubmitButton busy={submit.busy}>{strings.save}</SubmitButton>
-            <button type="button" className="button button-secondary" onClick={() => onDone(null)}>
-              {strings.cancel}
-            </button>
-          </div>
-        </form>
+        </SubmitForm>
       </div>
     </Section>
   );

@@ -19,8 +19,9 @@ import {
   useFields,
   useSubmit,
 } from '../components/forms';
-import { Pagination, ResultCount, TableFrame, Tag } from '../components/lists';
-import { LoadError, Page, Section, StatusMessage } from '../components/Page';
+import { Tag } from '../components/lists';
+import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
+import { Page, Section, StatusMessage } from '../components/Page';
 import { formatDateTime, roleName, userStatusName } from '../display';
 import { Link, useSearchParams } from '../router';
 import { useMe } from '../session';
@@ -78,18 +79,18 @@ export function UsersPage() {
   const params = useSearchParams();
   const fromAddress = params.get('organizationId') ?? '';
   const initial = { organizationId: office ? fromAddress : '', status: '', q: '' };
-  const search = useFields(initial);
-  const [applied, setApplied] = useState(initial);
-  const [offset, setOffset] = useState(0);
+  const paged = usePagedSearch<User, typeof initial>(
+    '/api/v1/users',
+    initial,
+    (applied) => ({
+      organizationId: applied.organizationId,
+      status: applied.status,
+      q: applied.q.trim(),
+    }),
+    PAGE_SIZE,
+  );
+  const { search, list, shown } = paged;
   const [message, setMessage] = useState<string | null>(null);
-  const list = useApi<ListPage<User>>('/api/v1/users', {
-    organizationId: applied.organizationId,
-    status: applied.status,
-    q: applied.q.trim(),
-    limit: PAGE_SIZE,
-    offset,
-  });
-  const shown = list.data ?? list.latest;
   const organizations = useOrganizationNames(
     me,
     (shown?.items ?? []).map((user) => user.organizationId),
@@ -109,15 +110,10 @@ export function UsersPage() {
       }
     >
       <StatusMessage message={message} />
-      <form
-        className="filters"
-        role="search"
-        aria-label={strings.usersSearchLabel}
-        onSubmit={(event) => {
-          event.preventDefault();
-          setApplied(search.values);
-          setOffset(0);
-        }}
+      <FilterBar
+        label={strings.usersSearchLabel}
+        submitLabel={strings.search}
+        onApply={paged.apply}
       >
         {office && (
           <SelectField
@@ -142,85 +138,60 @@ export function UsersPage() {
           type="search"
           {...search.bind('q')}
         />
-        <div className="filters-actions">
-          <button type="submit" className="button button-secondary">
-            {strings.search}
-          </button>
-        </div>
-      </form>
+      </FilterBar>
 
-      {list.error ? (
-        <LoadError detail={list.error.detail} onRetry={list.reload} />
-      ) : (
-        <>
-          <ResultCount
-            offset={offset}
-            shown={shown?.items.length ?? 0}
-            total={shown?.total ?? 0}
-            loading={!shown}
-          />
-          {shown && shown.items.length > 0 && (
-            <TableFrame label={strings.usersTitle}>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{strings.nameLabel}</th>
-                    <th scope="col">{strings.emailLabel}</th>
-                    {office && <th scope="col">{strings.organizationLabel}</th>}
-                    <th scope="col">{strings.roleLabel}</th>
-                    <th scope="col">{strings.statusLabel}</th>
-                    <th scope="col">{strings.lastSignInLabel}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{strings.actionsLabel}</span>
-                    </th>
+      <PagedResults paged={paged} label={strings.usersTitle}>
+        {(items) => (
+          <>
+            <thead>
+              <tr>
+                <th scope="col">{strings.nameLabel}</th>
+                <th scope="col">{strings.emailLabel}</th>
+                {office && <th scope="col">{strings.organizationLabel}</th>}
+                <th scope="col">{strings.roleLabel}</th>
+                <th scope="col">{strings.statusLabel}</th>
+                <th scope="col">{strings.lastSignInLabel}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{strings.actionsLabel}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody aria-busy={list.loading}>
+              {items.map((user) => {
+                const organization = organizations.get(user.organizationId);
+                return (
+                  <tr key={user.id}>
+                    <td>{user.displayName}</td>
+                    <td>{user.email}</td>
+                    {office && (
+                      <td>
+                        <Link to={`/organizations/${user.organizationId}`}>
+                          {organization?.name ?? strings.organizationTitle}
+                        </Link>
+                      </td>
+                    )}
+                    <td>{roleName(user.role)}</td>
+                    <td>
+                      <Tag tone={statusTone(user.status)}>{userStatusName(user.status)}</Tag>
+                    </td>
+                    <td>{formatDateTime(user.lastSignInAt)}</td>
+                    <td>
+                      <UserActions
+                        me={me}
+                        user={user}
+                        onChanged={(text) => {
+                          setMessage(text);
+                          list.reload();
+                        }}
+                      />
+                    </td>
                   </tr>
-                </thead>
-                <tbody aria-busy={list.loading}>
-                  {shown.items.map((user) => {
-                    const organization = organizations.get(user.organizationId);
-                    return (
-                      <tr key={user.id}>
-                        <td>{user.displayName}</td>
-                        <td>{user.email}</td>
-                        {office && (
-                          <td>
-                            <Link to={`/organizations/${user.organizationId}`}>
-                              {organization?.name ?? strings.organizationTitle}
-                            </Link>
-                          </td>
-                        )}
-                        <td>{roleName(user.role)}</td>
-                        <td>
-                          <Tag tone={statusTone(user.status)}>{userStatusName(user.status)}</Tag>
-                        </td>
-                        <td>{formatDateTime(user.lastSignInAt)}</td>
-                        <td>
-                          <UserActions
-                            me={me}
-                            user={user}
-                            onChanged={(text) => {
-                              setMessage(text);
-                              list.reload();
-                            }}
-                          />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </TableFrame>
-          )}
-          {shown && (
-            <Pagination
-              offset={offset}
-              limit={PAGE_SIZE}
-              total={shown.total}
-              onChange={setOffset}
-            />
-          )}
-        </>
-      )}
+                );
+              })}
+            </tbody>
+          </>
+        )}
+      </PagedResults>
 
       {may.invite(me) && (
         <Invite
