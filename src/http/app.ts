@@ -89,7 +89,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   await registerOpenApi(app);
 
-  await app.register(cookie);
+  // Parsed only on routes with an access rule (see identity/access.ts), not on every request.
+  await app.register(cookie, { hook: false });
   registerAccessControl(app, ctx);
   await app.register(systemRoutes, { ctx });
   await app.register(officeRoutes, { ctx });

@@ -105,23 +105,11 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
 
   const routes: DeclaredRoute[] = [];
   declared.set(app, routes);
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1/')) return;
-    const rule = route.config?.access;
-    if (rule === undefined) {
-      throw new Error(
-        `Route ${route.method.toString()} ${route.url} declares no access rule (config.access).`,
-      );
-    }
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD')
-        routes.push({ method, url: route.url, access: rule, resource: route.config?.resource });
-    }
-  });
-
-  app.addHook('onRequest', async (request) => {
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
     const rule = request.routeOptions.config.access;
     if (!rule) return;
+    // Cookies are parsed here, for the routes that use them, not on every request (health probes).
+    request.cookies = app.parseCookie(request.headers.cookie ?? '');
     const cookie = request.cookies[SESSION_COOKIE];
     const bearer = cookie ? undefined : bearerToken(request.headers.authorization);
     let actor: Actor;
@@ -219,10 +207,14 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
           'you hold none of them today.',
       );
     }
-  });
+  };
 
   // A refusal decided by a service (a rule about the particular record) is audited here, once.
-  app.addHook('onError', async (request, _reply, error) => {
+  const auditRefusal = async (
+    request: FastifyRequest,
+    _reply: unknown,
+    error: Error,
+  ): Promise<void> => {
     if (
       error instanceof AppError &&
       error.status === 403 &&
@@ -231,10 +223,10 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
     ) {
       await deny(ctx, request, error.message);
     }
-  });
+  };
 
   // Before body validation, so that a bad body cannot be used to probe which records exist.
-  app.addHook('preValidation', async (request) => {
+  const checkResource = async (request: FastifyRequest): Promise<void> => {
     const ref = request.routeOptions.config.resource;
     const actor = request.actor;
     if (!ref) return;
@@ -255,7 +247,36 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
       return;
     await deny(ctx, request, `${ref.type} ${id} belongs to another organization`);
     throw notFound;
+  };
+
+  app.addHook('onRoute', (route) => {
+    const rule = route.config?.access;
+    if (rule === undefined && !route.url.startsWith('/api/v1/')) return;
+    if (rule === undefined) {
+      throw new Error(
+        `Route ${route.method.toString()} ${route.url} declares no access rule (config.access).`,
+      );
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD')
+        routes.push({ method, url: route.url, access: rule, resource: route.config?.resource });
+    }
+    // Attached to the routes that declare a rule only, so that /healthz and the portal's files
+    // pay nothing for access control.
+    route.onRequest = [...asArray(route.onRequest), authenticate] as typeof route.onRequest;
+    route.onError = [...asArray(route.onError), auditRefusal] as typeof route.onError;
+    if (route.config?.resource) {
+      route.preValidation = [
+        ...asArray(route.preValidation),
+        checkResource,
+      ] as typeof route.preValidation;
+    }
   });
+}
+
+function asArray<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
 
 /** Requests whose refusal is already in the audit trail. */
