@@ -16,26 +16,6 @@ export async function serveUntilSignalled(
 ): Promise<RunningServer> {
   const server = await startServer(config, overrides);
   const { logger } = server.ctx;
-  const portal = config.http.port === 0 ? server.url : config.http.publicUrl;
-  print(`${APP_NAME} ${APP_VERSION} is running.`);
-  print(`  Portal:    ${portal}/`);
-  print(`  API docs:  ${portal}/api/docs`);
-  print(
-    `  Database:  ${server.ctx.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${server.ctx.databaseLocation}`,
-  );
-  const setupLink = await issueSetupLink(server.ctx);
-  if (setupLink) {
-    print('');
-    print(
-      'Nobody can sign in yet. To create the Cloud Office and its first officer (DG Cloud), open',
-    );
-    print(`  ${setupLink}`);
-    print('This link works once, for 24 hours; every start prints a new one until setup is done.');
-    print('(Or run: cloud-office admin create --email ... --name ... --office ...)');
-    print('');
-  }
-  print('Press Ctrl+C to stop.');
-
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shuttingDown) {
@@ -63,5 +43,31 @@ export async function serveUntilSignalled(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  // The handlers are in place before anything is printed: a signal that follows the banner is
+  // always a graceful shutdown.
+  const portal = config.http.port === 0 ? server.url : config.http.publicUrl;
+  print(`${APP_NAME} ${APP_VERSION} is running.`);
+  print(`  Portal:    ${portal}/`);
+  print(`  API docs:  ${portal}/api/docs`);
+  print(
+    `  Database:  ${server.ctx.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${server.ctx.databaseLocation}`,
+  );
+  // A shutdown may already be closing the database; a missing link is then no start-up failure.
+  const setupLink = await issueSetupLink(server.ctx).catch((error: unknown) => {
+    if (!shuttingDown) throw error;
+    return null;
+  });
+  if (setupLink) {
+    print('');
+    print(
+      'Nobody can sign in yet. To create the Cloud Office and its first officer (DG Cloud), open',
+    );
+    print(`  ${setupLink}`);
+    print('This link works once, for 24 hours; every start prints a new one until setup is done.');
+    print('(Or run: cloud-office admin create --email ... --name ... --office ...)');
+    print('');
+  }
+  print('Press Ctrl+C to stop.');
   return server;
 }

@@ -54,6 +54,15 @@ describeEachDatabase('server process', (database) => {
         () => /Portal: +(http:\/\/\S+?)\/\n/.exec(output())?.[1],
         'the portal URL',
       );
+      await waitFor(
+        () => (output().includes('Press Ctrl+C to stop.') ? true : undefined),
+        'the whole banner',
+      );
+      assert.match(
+        output(),
+        /\n {2}http:\/\/\S+\/setup#token=[A-Za-z0-9_-]{43}\n/,
+        'an empty database prints a setup link',
+      );
       assert.match(output(), /applied database migrations/);
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);
