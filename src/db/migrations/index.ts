@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings.js';
 import * as m0002 from './0002_office_and_people.js';
 import * as m0003 from './0003_second_factor_and_tokens.js';
+import * as m0004 from './0004_security_level_powers.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_settings': m0001,
   '0002_office_and_people': m0002,
   '0003_second_factor_and_tokens': m0003,
+  '0004_security_level_powers': m0004,
 };

@@ -8,6 +8,8 @@ export const POWERS = [
   'manage_users',
   'manage_appointments',
   'view_audit_trail',
+  'manage_catalogs',
+  'propose_security_level',
   'approve_security_level',
   'review_accreditation',
   'assign_audit',
@@ -66,7 +68,13 @@ export const DEFAULT_POSITIONS: readonly PositionDefinition[] = [
     code: 'director_infrastructure_operations',
     title: 'Director Infrastructure & Operations',
     rank: 2,
-    powers: ['view_audit_trail', 'request_incident_report', 'order_response_action'],
+    powers: [
+      'view_audit_trail',
+      'manage_catalogs',
+      'propose_security_level',
+      'request_incident_report',
+      'order_response_action',
+    ],
   },
   {
     code: 'joint_director_audits',
