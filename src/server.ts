@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { AppContext, type ContextOverrides } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp, type App } from './http/app.js';
+import { seedDefaultContent } from './features/levels/seed.js';
 import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
 
@@ -30,6 +31,15 @@ export async function startServer(
   try {
     const applied = await migrateToLatest(ctx.db);
     if (applied.length > 0) ctx.logger.info({ migrations: applied }, 'applied database migrations');
+    // The default content (our catalog, the four levels) of a new installation; idempotent and safe
+    // on several instances. A failure is logged loudly but does not keep the office offline.
+    try {
+      const seeded = await seedDefaultContent(ctx);
+      if (seeded.published.length > 0)
+        ctx.logger.info(seeded, 'published the default security levels');
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'could not put the default security levels in place');
+    }
     const app = await buildApp(ctx);
     configure?.(app);
     await app.listen({ host: config.http.host, port: config.http.port });

@@ -1,6 +1,13 @@
 import type { Scenario } from '../lib/scenario.js';
 import { httpAuthRead } from './http-auth-read.js';
 import { httpHealthz } from './http-healthz.js';
+import { oscalImport } from './oscal-import.js';
+import { oscalResolve } from './oscal-resolve.js';
 
 /** Every scenario `npm run bench` runs, in order. Add new ones here. */
-export const scenarios: readonly Scenario[] = [httpHealthz, httpAuthRead];
+export const scenarios: readonly Scenario[] = [
+  httpHealthz,
+  httpAuthRead,
+  oscalResolve,
+  oscalImport,
+];

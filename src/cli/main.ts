@@ -1,4 +1,11 @@
-import { runCli } from './index.js';
-
 // Process entry of the `cloud-office` command (bin/cloud-office.js runs the compiled copy).
-process.exitCode = await runCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'profile') {
+  // Fast path: `profile` works on files only, so it skips loading the server, database and
+  // every other command (issue 4 wants `profile resolve` done in under 200 ms).
+  const { runProfileCli } = await import('./commands/profile.js');
+  process.exitCode = await runProfileCli(argv);
+} else {
+  const { runCli } = await import('./index.js');
+  process.exitCode = await runCli(argv);
+}

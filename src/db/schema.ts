@@ -16,6 +16,10 @@ export interface Database {
   audit_head: AuditHeadTable;
   outbox: OutboxTable;
   notices: NoticesTable;
+  catalogs: CatalogsTable;
+  catalog_controls: CatalogControlsTable;
+  security_levels: SecurityLevelsTable;
+  security_level_versions: SecurityLevelVersionsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -173,4 +177,94 @@ export interface OutboxTable {
   claimed_until: string | null;
   sent_at: string | null;
   last_error: string | null;
+}
+
+/** An imported OSCAL catalog (see migrations/0005_catalog_library.ts). */
+export interface CatalogsTable {
+  id: string;
+  uuid: string;
+  title: string;
+  version: string;
+  oscal_version: string;
+  last_modified: string;
+  source_name: string;
+  source_key: string;
+  /** JSON text: `{"catalog": …}`. */
+  document: string;
+  document_bytes: number;
+  control_count: number;
+  withdrawn_count: number;
+  family_count: number;
+  imported_by: string | null;
+  imported_by_email: string | null;
+  imported_at: string;
+}
+
+/** One control or enhancement of an imported catalog, flattened for browsing and search. */
+export interface CatalogControlsTable {
+  catalog_id: string;
+  control_id: string;
+  parent_id: string | null;
+  position: number;
+  depth: number;
+  family_id: string | null;
+  family_title: string | null;
+  /** JSON: [{ id, title }] of the enclosing groups, outermost first. */
+  group_path: string;
+  label: string | null;
+  sort_id: string | null;
+  title: string;
+  statement: string;
+  id_key: string;
+  title_key: string;
+  search_text: string;
+  withdrawn: number;
+  enhancement_count: number;
+  /** JSON text of the control without its enhancements. */
+  control: string;
+}
+
+/** One of the four security levels (see migrations/0006_security_levels.ts). */
+export interface SecurityLevelsTable {
+  id: string;
+  code: string;
+  title: string;
+  rank: number;
+  created_at: string;
+}
+
+export type SecurityLevelStatus = 'draft' | 'proposed' | 'approved' | 'published';
+
+/** One version of a level: its OSCAL profile, and once published its resolved catalog. */
+export interface SecurityLevelVersionsTable {
+  id: string;
+  level_id: string;
+  version: number;
+  status: SecurityLevelStatus;
+  /** The level's id while not yet published, null after: unique, so one open draft per level. */
+  open_for_level: string | null;
+  based_on_version: number | null;
+  /** JSON text: `{"profile": …}`. */
+  profile: string;
+  /** JSON text: `{"catalog": …}`, stored at publication. */
+  resolved_catalog: string | null;
+  /** JSON text: [{ href, withIds }], imports whose catalog is not in the library yet. */
+  pending_imports: string | null;
+  created_by_user_id: string | null;
+  created_by_position: string | null;
+  created_at: string;
+  updated_at: string;
+  proposed_by_user_id: string | null;
+  proposed_by_position: string | null;
+  proposed_at: string | null;
+  approved_by_user_id: string | null;
+  approved_by_position: string | null;
+  approved_at: string | null;
+  published_by_user_id: string | null;
+  published_by_position: string | null;
+  published_at: string | null;
+  returned_by_user_id: string | null;
+  returned_by_position: string | null;
+  returned_at: string | null;
+  return_reason: string | null;
 }

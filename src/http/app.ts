@@ -10,6 +10,8 @@ import { registerAccessControl } from '../features/identity/access.js';
 import { identityRoutes } from '../features/identity/routes.js';
 import { officeRoutes } from '../features/office/routes.js';
 import { OrganizationSchema, organizationRoutes } from '../features/organizations/routes.js';
+import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/catalogs/routes.js';
+import { levelRoutes } from '../features/levels/routes.js';
 import { systemRoutes } from '../features/system/routes.js';
 import { UserSchema, userRoutes } from '../features/users/routes.js';
 import { appointmentRoutes } from '../features/appointments/routes.js';
@@ -60,7 +62,14 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   app.setValidatorCompiler(createValidatorCompiler());
   // Shared schemas, referenced by $id across features and listed once in the OpenAPI components.
-  for (const schema of [ProblemSchema, OrganizationSchema, UserSchema]) app.addSchema(schema);
+  for (const schema of [
+    ProblemSchema,
+    OrganizationSchema,
+    UserSchema,
+    CatalogSchema,
+    RenderedPartSchema,
+  ])
+    app.addSchema(schema);
   // Only JSON bodies: plain text would otherwise be parsed and fail later with a vaguer message.
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app);
@@ -100,6 +109,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(appointmentRoutes, { ctx });
   await app.register(linkRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
+  await app.register(catalogRoutes, { ctx });
+  await app.register(levelRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

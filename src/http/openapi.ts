@@ -39,6 +39,10 @@ export async function registerOpenApi(app: App): Promise<void> {
           name: 'api-tokens',
           description: 'Personal API tokens for automation: send as Authorization: Bearer',
         },
+        {
+          name: 'catalogs',
+          description: 'The library of OSCAL control catalogs: import, browse, search, controls',
+        },
       ],
     },
     refResolver: {

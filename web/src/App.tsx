@@ -4,7 +4,15 @@ import { ApiError, type Me } from './api';
 import { LoadError, Loading, Page } from './components/Page';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AuditPage } from './pages/AuditPage';
+import { CatalogPage, CatalogsPage, ControlPage } from './pages/CatalogPages';
 import { InvitationPage, ResetPasswordPage, SetupPage, SignInPage } from './pages/AccountPages';
+import {
+  LevelDiffPage,
+  LevelDraftPage,
+  LevelPage,
+  LevelsPage,
+  LevelVersionPage,
+} from './pages/LevelPages';
 import { DashboardPage, VisitorHomePage } from './pages/HomePage';
 import { NotAllowedPage, NotFoundPage } from './pages/NotFoundPage';
 import { OrganizationPage, OrganizationsPage } from './pages/OrganizationsPages';
@@ -35,6 +43,37 @@ const SIGNED_IN_ROUTES: readonly SignedInRoute[] = [
   { pattern: '/appointments', allowed: may.viewAppointments, render: () => <AppointmentsPage /> },
   { pattern: '/audit', allowed: may.viewAuditTrail, render: () => <AuditPage /> },
   { pattern: '/authenticator', allowed: () => true, render: () => <EnrolmentPage chosen /> },
+  { pattern: '/catalogs', allowed: () => true, render: () => <CatalogsPage /> },
+  {
+    pattern: '/catalogs/:id',
+    allowed: () => true,
+    render: ({ id = '' }) => <CatalogPage key={id} id={id} />,
+  },
+  {
+    pattern: '/catalogs/:id/controls/:controlId',
+    allowed: () => true,
+    render: ({ id = '', controlId = '' }) => (
+      <ControlPage key={`${id}/${controlId}`} catalogId={id} controlId={controlId} />
+    ),
+  },
+  {
+    pattern: '/levels/:code/draft',
+    allowed: isOfficeStaff,
+    render: ({ code = '' }) => <LevelDraftPage key={code} code={code} />,
+  },
+];
+
+/** Public pages: the same for visitors and signed-in users (published security levels). */
+const PUBLIC_ROUTES: readonly Omit<SignedInRoute, 'allowed'>[] = [
+  { pattern: '/levels', render: () => <LevelsPage /> },
+  { pattern: '/levels/:code', render: ({ code = '' }) => <LevelPage key={code} code={code} /> },
+  {
+    pattern: '/levels/:code/versions/:version',
+    render: ({ code = '', version = '' }) => (
+      <LevelVersionPage key={`${code}@${version}`} code={code} version={version} />
+    ),
+  },
+  { pattern: '/level-diff', render: () => <LevelDiffPage /> },
 ];
 
 /** Pages that work with or without a session: their one-time link is what counts. */
@@ -50,6 +89,10 @@ function Routes() {
   const linkPage = LINK_PAGES[pathname.replace(/\/+$/, '') || '/'];
   // Keyed by the fragment: a second link pasted into the same tab starts the page afresh.
   if (linkPage) return <Fragment key={hash}>{linkPage()}</Fragment>;
+  for (const publicRoute of PUBLIC_ROUTES) {
+    const params = matchPath(publicRoute.pattern, pathname);
+    if (params) return publicRoute.render(params);
+  }
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'failed') {
@@ -122,6 +165,16 @@ function PrimaryNavigation({ me }: { me: Me }) {
   if (may.viewAuditTrail(me)) {
     items.push({ to: '/audit', label: strings.navAudit, current: pathname === '/audit' });
   }
+  items.push({
+    to: '/catalogs',
+    label: strings.navCatalogs,
+    current: pathname.startsWith('/catalogs'),
+  });
+  items.push({
+    to: '/levels',
+    label: strings.navLevels,
+    current: pathname.startsWith('/levels') || pathname === '/level-diff',
+  });
   return (
     <ul className="nav-list">
       {items.map((item) => (
@@ -181,6 +234,15 @@ function NavigationBar() {
                 aria-current={pathname === '/' ? 'page' : undefined}
               >
                 {strings.navHome}
+              </Link>
+            </li>
+            <li>
+              <Link
+                to="/levels"
+                className="nav-link"
+                aria-current={pathname.startsWith('/levels') ? 'page' : undefined}
+              >
+                {strings.navLevels}
               </Link>
             </li>
           </ul>

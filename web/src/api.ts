@@ -185,6 +185,7 @@ export const api = {
     request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  delete: <T>(path: string) => request<T>('DELETE', path, {}),
 };
 
 // What the API answers, as the portal uses it (the OpenAPI document at /api/openapi.json has all).
@@ -299,4 +300,161 @@ export interface TotpEnrolment {
   otpauthUri: string;
   issuer: string;
   label: string;
+}
+
+// Security levels (src/features/levels/routes.ts)
+
+export type LevelStatus = 'draft' | 'proposed' | 'approved' | 'published';
+
+export interface LevelSummary {
+  code: string;
+  title: string;
+  rank: number;
+  latestVersion: number | null;
+  publishedAt: string | null;
+}
+
+export interface LevelStep {
+  at: string;
+  position: string | null;
+}
+
+export interface PendingImport {
+  href: string;
+  controlIds: string[];
+}
+
+export interface LevelVersionSummary {
+  version: number;
+  status: LevelStatus;
+  basedOnVersion: number | null;
+  created: LevelStep;
+  proposed: LevelStep | null;
+  approved: LevelStep | null;
+  published: LevelStep | null;
+  returned: (LevelStep & { reason: string }) | null;
+  pending: PendingImport[];
+  links: { page: string; profile: string; catalog: string | null };
+}
+
+export interface LevelDetail {
+  code: string;
+  title: string;
+  rank: number;
+  versions: LevelVersionSummary[];
+}
+
+export interface LevelControl {
+  id: string;
+  label: string | null;
+  title: string;
+  parentId: string | null;
+  statement: string;
+  parameters: { id: string; label: string | null; value: string | null }[];
+}
+
+export interface LevelVersion extends LevelVersionSummary {
+  level: { code: string; title: string; rank: number };
+  title: string;
+  remarks: string | null;
+  imports: { href: string; includeAll: boolean; controlIds: string[]; excludedIds: string[] }[];
+  setParameters: { paramId: string; values: string[] }[];
+  controlCount: number;
+  groups: { id: string | null; title: string; controls: LevelControl[] }[];
+  problems: FieldProblem[];
+}
+
+export interface LevelDiffChange {
+  before: string | null;
+  after: string | null;
+}
+
+export interface LevelDiff {
+  from: { code: string; version: number };
+  to: { code: string; version: number };
+  added: { id: string; title: string }[];
+  removed: { id: string; title: string }[];
+  changed: {
+    id: string;
+    title: string;
+    titleChange: { before: string; after: string } | null;
+    parameters: (LevelDiffChange & { paramId: string })[];
+    texts: (LevelDiffChange & { part: string })[];
+  }[];
+  pendingAdded: string[];
+  pendingRemoved: string[];
+}
+
+// The catalog library (src/features/catalogs/routes.ts).
+
+export interface Catalog {
+  id: string;
+  uuid: string;
+  title: string;
+  version: string;
+  oscalVersion: string;
+  lastModified: string;
+  sourceName: string;
+  documentBytes: number;
+  controlCount: number;
+  withdrawnCount: number;
+  familyCount: number;
+  importedBy: { userId: string; email: string | null } | null;
+  importedAt: string;
+}
+
+export interface CatalogFamily {
+  id: string | null;
+  title: string;
+  controls: number;
+  enhancements: number;
+  withdrawn: number;
+}
+
+export interface CatalogDetail {
+  catalog: Catalog;
+  families: CatalogFamily[];
+}
+
+export interface CatalogControl {
+  catalogId: string;
+  id: string;
+  parentId: string | null;
+  depth: number;
+  label: string | null;
+  sortId: string | null;
+  title: string;
+  familyId: string | null;
+  familyTitle: string | null;
+  withdrawn: boolean;
+  enhancementCount: number;
+}
+
+/** A part of a control rendered by the server: parameters filled in or spelled out. */
+export interface CatalogPart {
+  id: string | null;
+  name: string;
+  label: string | null;
+  title: string | null;
+  prose: { text: string; param?: { id: string; kind: string } }[];
+  parts: CatalogPart[];
+}
+
+export interface CatalogControlPage {
+  catalog: { id: string; title: string; version: string };
+  control: CatalogControl;
+  class: string | null;
+  groupPath: { id: string | null; title: string }[];
+  params: {
+    id: string;
+    label: string | null;
+    values: string[];
+    select: { howMany: 'one' | 'one-or-more'; choices: string[] } | null;
+    guidelines: string[];
+  }[];
+  parts: CatalogPart[];
+  props: { name: string; value: string }[];
+  links: { href: string; rel: string | null; text: string | null }[];
+  parent: CatalogControl | null;
+  enhancements: CatalogControl[];
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerAuditCommands } from './audit.js';
+import { registerCatalogCommands } from './catalog.js';
+import { registerLevelCommands } from './level.js';
 import { registerOfficeCommands } from './office.js';
 import { registerPeopleCommands } from './people.js';
+import { registerProfileCommands } from './profile.js';
 import { registerSystemCommands } from './system.js';
 
 /** Every command group; each feature adds its own file here. */
@@ -11,4 +14,7 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerAuditCommands,
   registerOfficeCommands,
   registerPeopleCommands,
+  registerCatalogCommands,
+  registerProfileCommands,
+  registerLevelCommands,
 ];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describeConfig, loadConfig } from '../../config.js';
 import { migrateToLatest, migrationStatus } from '../../db/migrate.js';
+import { seedDefaultContent } from '../../features/levels/seed.js';
 import { withContext, type CliIo } from '../io.js';
 
 /** `migrate` and `config check`. */
@@ -23,6 +24,10 @@ export function registerSystemCommands(program: Command, io: CliIo): void {
           const applied = await migrateToLatest(ctx.db);
           if (applied.length === 0) io.out('The database is up to date; nothing to apply.');
           for (const name of applied) io.out(`applied  ${name}`);
+          const seeded = await seedDefaultContent(ctx);
+          if (seeded.catalogImported) io.out('imported the Cloud Office catalog into the library');
+          for (const code of seeded.published)
+            io.out(`published security level ${code}, version 1`);
         },
         { migrate: false },
       );

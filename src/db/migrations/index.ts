@@ -3,6 +3,8 @@ import * as m0001 from './0001_settings.js';
 import * as m0002 from './0002_office_and_people.js';
 import * as m0003 from './0003_second_factor_and_tokens.js';
 import * as m0004 from './0004_security_level_powers.js';
+import * as m0005 from './0005_catalog_library.js';
+import * as m0006 from './0006_security_levels.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -13,4 +15,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002_office_and_people': m0002,
   '0003_second_factor_and_tokens': m0003,
   '0004_security_level_powers': m0004,
+  '0005_catalog_library': m0005,
+  '0006_security_levels': m0006,
 };
