@@ -71,6 +71,30 @@ describe('parseOscal', () => {
     );
   });
 
+  it('reads UTF-8 bytes as it reads text: the same document, and the same line and column when they break', () => {
+    const withAccents = structuredClone(CATALOG);
+    withAccents.catalog.metadata.title = 'Catalogue “accentué” — ۱۲۳ 😀';
+    const text = JSON.stringify(withAccents, null, 2);
+    const fromBytes = parseOscal(Buffer.from(text, 'utf8'), { name: 'c.json' });
+    assert.deepEqual(fromBytes, parseOscal(text, { name: 'c.json' }));
+    assert.equal(
+      fromBytes.kind === 'catalog' && fromBytes.catalog.metadata.title,
+      withAccents.catalog.metadata.title,
+    );
+    // Breaks after a non-ASCII character on its line: the column counts characters, as from text.
+    const broken = text.replace('😀"', '😀" oops');
+    const asText = refusal(broken, 'c.json');
+    let asBytes: unknown;
+    try {
+      parseOscal(Buffer.from(broken, 'utf8'), { name: 'c.json' });
+    } catch (error) {
+      asBytes = error;
+    }
+    assert.ok(asBytes instanceof OscalError);
+    assert.equal(asBytes.message, asText.message);
+    assert.match(asBytes.message, /line \d+, column \d+/);
+  });
+
   it('refuses __proto__ and constructor.prototype keys in JSON, naming where', () => {
     const error = refusal(
       '{"catalog": {"metadata": {"__proto__": {"polluted": true}}}}',

@@ -82,13 +82,13 @@ async function readOscalFile(
       `${file} is ${size} bytes, more than the ${maxBytes} bytes allowed for one document`,
     );
   }
-  // One decode of the whole buffer: decoding chunk by chunk is markedly slower for a 3 MiB catalog.
-  const text = (await fs.readFile(file)).toString('utf8');
+  // Bytes, not text: parseOscal reads large JSON faster from bytes (see json-text.ts).
+  const bytes = await fs.readFile(file);
   const format: OscalFormat = /\.ya?ml$/i.test(file) ? 'yaml' : 'json';
   return {
     uri: file,
-    document: parseOscal(text, { name: file, format }),
-    bytes: Buffer.byteLength(text),
+    document: parseOscal(bytes, { name: file, format }),
+    bytes: bytes.byteLength,
   };
 }
 
@@ -213,7 +213,7 @@ export function httpSource(
         }
         chunks.push(value);
       }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = Buffer.concat(chunks);
       const type = response.headers.get('content-type') ?? '';
       const format: OscalFormat =
         /ya?ml/i.test(type) || /\.ya?ml$/i.test(url.pathname) ? 'yaml' : 'json';

@@ -57,7 +57,7 @@ async function resolveCommand(
 ): Promise<void> {
   const file = path.resolve(profileFile);
   let real: string;
-  let text: string;
+  let text: Buffer;
   try {
     real = await fs.realpath(file);
     const stat = await fs.stat(real);
@@ -67,7 +67,7 @@ async function resolveCommand(
         `${profileFile} is ${stat.size} bytes, more than the ${DEFAULT_MAX_DOCUMENT_BYTES} bytes allowed`,
       );
     }
-    text = await fs.readFile(real, 'utf8');
+    text = await fs.readFile(real);
   } catch (error) {
     if (error instanceof ProfileCommandError) throw error;
     throw new ProfileCommandError(`cannot read ${profileFile}: ${(error as Error).message}`);
