@@ -43,6 +43,11 @@ export async function registerOpenApi(app: App): Promise<void> {
           name: 'catalogs',
           description: 'The library of OSCAL control catalogs: import, browse, search, controls',
         },
+        {
+          name: 'security levels',
+          description:
+            'The four security levels: published versions (public), OSCAL downloads, diffs, and the draft workflow',
+        },
       ],
     },
     refResolver: {

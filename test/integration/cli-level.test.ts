@@ -1,11 +1,36 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { it } from 'node:test';
 import { runCloudOffice } from '../helpers/cli.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { officialSchemaErrors } from '../helpers/oscal-schema.js';
 import { SHARED_DATA_MISSING } from '../helpers/shared-data.js';
+
+/**
+ * Runs the command as `cloud-office ARGS | head -c 100` in bash with pipefail, so the command's
+ * exit code counts: the reader leaves while the command still has most of its output to write.
+ */
+function pipedIntoHead(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const bin = path.resolve(import.meta.dirname, '../../bin/cloud-office.js');
+    const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`);
+    const child = spawn('bash', ['-c', `set -o pipefail; ${quoted.join(' ')} | head -c 100`], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 describeEachDatabase('security levels from the shell', (database) => {
   it('migrates with the default levels, then lists, shows, compares and exports them', async () => {
@@ -83,6 +108,13 @@ describeEachDatabase('security levels from the shell', (database) => {
       assert.deepEqual(officialSchemaErrors(profileDocument), []);
       assert.deepEqual(officialSchemaErrors(catalogDocument), []);
     }
+
+    // A reader that stops early (`| head`) ends the command quietly, not with a stack trace.
+    assert.ok(fs.statSync(out).size > 128 * 1024, 'the export is larger than a pipe holds');
+    const early = await pipedIntoHead(['level', 'export', 'maximum@1', '--format', 'catalog'], env);
+    assert.equal(early.stderr, '');
+    assert.equal(early.code, 0);
+    assert.equal(early.stdout.length, 100);
 
     const missing = await run(['level', 'show', 'baseline@7']);
     assert.equal(missing.code, 1);
