@@ -15,6 +15,12 @@ export class OscalError extends Error {
     super(message);
     this.name = 'OscalError';
   }
+
+  /** The message's first line, without the issues it may list below: for one-line answers. */
+  get summary(): string {
+    const newline = this.message.indexOf('\n');
+    return newline === -1 ? this.message : this.message.slice(0, newline);
+  }
 }
 
 export type OscalFormat = 'json' | 'yaml';

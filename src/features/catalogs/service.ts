@@ -36,7 +36,10 @@ export function sourceKeyOf(fileName: string): string {
   return (dot > 0 ? base.slice(0, dot) : base).toLowerCase();
 }
 
-/** The refusal of a document that is not valid OSCAL: 422, one problem entry per issue. */
+/**
+ * The refusal of a document that is not valid OSCAL: 422, one problem entry per issue. `message`
+ * is one line that says what is wrong (and how many problems); the issues are listed apart.
+ */
 export function invalidDocument(message: string, issues: readonly OscalIssue[]): AppError {
   const listed: ProblemIssue[] = issues.slice(0, 200).map((issue) => ({
     in: 'document',
@@ -44,12 +47,7 @@ export function invalidDocument(message: string, issues: readonly OscalIssue[]):
     message: `${issue.message} (rule: ${issue.rule})`,
   }));
   const more = issues.length > listed.length ? ` (first ${listed.length} listed)` : '';
-  return new AppError(
-    422,
-    'invalid_oscal',
-    issues.length > 0 ? `${message}: ${issues.length} problem(s) found${more}.` : `${message}.`,
-    listed,
-  );
+  return new AppError(422, 'invalid_oscal', `${message}${more}. Nothing was stored.`, listed);
 }
 
 /**
@@ -95,7 +93,7 @@ export async function importCatalog(
   try {
     document = parseOscal(input.text, { name: input.fileName });
   } catch (error) {
-    if (error instanceof OscalError) throw invalidDocument(error.message, error.issues);
+    if (error instanceof OscalError) throw invalidDocument(error.summary, error.issues);
     throw error;
   }
   if (document.kind !== 'catalog') {
@@ -108,7 +106,11 @@ export async function importCatalog(
   const catalog = document.catalog;
   const flat = flattenCatalog(catalog);
   if (flat.issues.length > 0) {
-    throw invalidDocument(`${input.fileName} is not a valid OSCAL catalog`, flat.issues);
+    const count = flat.issues.length;
+    throw invalidDocument(
+      `${input.fileName} is not a valid OSCAL catalog: ${count} problem${count === 1 ? '' : 's'}`,
+      flat.issues,
+    );
   }
   onProgress({ phase: 'validated', controls: flat.controls.length, families: flat.families });
 

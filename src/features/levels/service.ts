@@ -8,6 +8,7 @@ import { validateOscal } from '../../oscal/validate.js';
 import type { Catalog, Parameter, Profile } from '../../oscal/model.js';
 import { resolveProfile } from '../../oscal/resolve/index.js';
 import { combineSources } from '../../oscal/sources.js';
+import { forEachControl, forEachGroup } from '../../oscal/walk.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { librarySource } from '../catalogs/source.js';
 import { auditActor, positionFor, type RequestContext } from '../identity/actor.js';
@@ -114,18 +115,12 @@ export function pendingOf(row: repo.VersionSummaryRow): PendingImport[] {
 /** Every parameter id anywhere in a catalog: its own, its groups' and its controls'. */
 function parameterIds(catalog: Catalog): Set<string> {
   const ids = new Set<string>();
-  const add = (params: readonly Parameter[] | undefined) => {
-    for (const p of params ?? []) ids.add(p.id);
+  const add = (holder: { params?: readonly Parameter[] }) => {
+    for (const p of holder.params ?? []) ids.add(p.id);
   };
-  add(catalog.params);
-  const visit = (groups: Catalog['groups']) => {
-    for (const group of groups ?? []) {
-      add(group.params);
-      visit(group.groups);
-    }
-  };
-  visit(catalog.groups);
-  for (const placed of placedControls(catalog)) add(placed.control.params);
+  add(catalog);
+  forEachGroup(catalog, add);
+  forEachControl(catalog, add);
   return ids;
 }
 
@@ -166,7 +161,7 @@ export async function resolveLevel(
       catalog: null,
       pending: [],
       problems: [
-        issue('', error.message),
+        issue('', error.summary),
         ...error.issues.map((i) => issue(i.pointer, `${i.message} (rule: ${i.rule})`)),
       ],
     };
@@ -425,7 +420,7 @@ export async function replaceDraftProfile(
     throw new AppError(
       422,
       'invalid_oscal',
-      `${error.message}${error.issues.length > 0 ? `: ${error.issues.length} problem(s), listed` : ''}. The draft was not changed.`,
+      `${error.summary}. The draft was not changed.`,
       error.issues.map((i) => ({
         in: 'body',
         pointer: i.pointer,
