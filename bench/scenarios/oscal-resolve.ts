@@ -11,8 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOscal } from '../../src/oscal/document.js';
+import type { Catalog } from '../../src/oscal/model.js';
 import { resolveProfile } from '../../src/oscal/resolve/index.js';
 import { folderSource } from '../../src/oscal/sources.js';
+import { countControls } from '../../src/oscal/walk.js';
 import { NIST_REV5_DIR, SHARED_DATA_MISSING } from '../../test/helpers/shared-data.js';
 import { atExit } from '../lib/cleanup.js';
 import {
@@ -41,14 +43,6 @@ async function resolveHigh(): Promise<number> {
     uri: PROFILE,
   });
   return countControls(catalog);
-}
-
-function countControls(node: { controls?: unknown[]; groups?: unknown[] }): number {
-  type Node = { controls?: Node[]; groups?: Node[] };
-  const count = (n: Node): number =>
-    (n.controls ?? []).reduce((sum, c) => sum + 1 + count(c), 0) +
-    (n.groups ?? []).reduce((sum, g) => sum + count(g), 0);
-  return count(node as Node);
 }
 
 /** Milliseconds one node process with `args` takes from spawn to exit; rejects unless it exits 0. */
@@ -114,9 +108,7 @@ export const oscalResolve: Scenario = {
         // An empty node process alongside, so that a busy machine shows in the log.
         bare.push(await runProcess(['-e', '0']));
       }
-      const written = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-        catalog: { controls?: unknown[]; groups?: unknown[] };
-      };
+      const written = JSON.parse(fs.readFileSync(out, 'utf8')) as { catalog: Catalog };
       if (countControls(written.catalog) !== HIGH_CONTROLS)
         throw new Error('the CLI wrote a wrong catalog');
     } finally {

@@ -1,69 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { testConfig } from '../helpers/app.js';
+import { it } from 'node:test';
 import type { TestDatabase } from '../helpers/databases.js';
-import {
-  buildOrganization,
-  buildUser,
-  enrolTotp,
-  PASSWORD,
-  setUpOffice,
-} from '../helpers/factories.js';
+import { buildOrganization, buildUser, enrolTotp, setUpOffice } from '../helpers/factories.js';
 import { sampleCatalog } from '../integration/catalog-sample.js';
-import {
-  assertPortalBuilt,
-  describeInChromium,
-  launchChromium,
-  openPage,
-  unexpectedErrors,
-} from './chromium.js';
+import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
+import { portalPerSuite, signIn } from './helpers.js';
 
 describeInChromium('the catalog library in Chromium', catalogSuite);
 
-function totpCode(secret: string): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
-}
-
-async function signIn(page: Page, url: string, email: string, secret?: string): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (secret !== undefined) {
-    await page.getByLabel('Security code').fill(totpCode(secret));
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-  await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
-}
-
 function catalogSuite(database: TestDatabase): void {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
   let dg = { email: '', secret: '' };
   let cspEmail = '';
-
-  before(async () => {
-    assertPortalBuilt();
-    server = await startServer(testConfig(database.config, database.dataDir), {});
-    const office = await setUpOffice(server.ctx);
-    dg = { email: office.email, secret: await enrolTotp(server.ctx, office.userId) };
-    const providerId = await buildOrganization(server.ctx, 'csp', { name: 'Indus Cloud' });
-    cspEmail = (await buildUser(server.ctx, providerId, 'csp_admin')).email;
-    browser = await launchChromium();
+  const running = portalPerSuite(database, async ({ ctx }) => {
+    const office = await setUpOffice(ctx);
+    dg = { email: office.email, secret: await enrolTotp(ctx, office.userId) };
+    const providerId = await buildOrganization(ctx, 'csp', { name: 'Indus Cloud' });
+    cspEmail = (await buildUser(ctx, providerId, 'csp_admin')).email;
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  function running(): { browser: Browser; url: string } {
-    assert.ok(browser && server, 'the before() hook did not finish');
-    return { browser, url: server.url };
-  }
 
   it('imports through the portal (refusing a broken file with its problems), searches, and opens a control', async () => {
     const { browser, url } = running();

@@ -1,66 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { Secret, TOTP } from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { testConfig } from '../helpers/app.js';
+import { it } from 'node:test';
 import type { TestDatabase } from '../helpers/databases.js';
-import { appoint, buildUser, enrolTotp, PASSWORD, setUpOffice } from '../helpers/factories.js';
-import {
-  assertPortalBuilt,
-  describeInChromium,
-  launchChromium,
-  openPage,
-  unexpectedErrors,
-} from './chromium.js';
+import { appoint, buildUser, enrolTotp, setUpOffice } from '../helpers/factories.js';
+import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
+import { portalPerSuite, signIn } from './helpers.js';
 
 describeInChromium('security levels in Chromium', levelsSuite);
 
-function totpCode(secret: string): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
-}
-
-/** Signs an officer in through the forms, with the code their authenticator would show. */
-async function signIn(page: Page, url: string, email: string, secret: string): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Enter your security code' }).waitFor();
-  await page.getByLabel('Security code').fill(totpCode(secret));
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
-}
-
 function levelsSuite(database: TestDatabase): void {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
   const dg = { email: '', secret: '' };
   const director = { email: 'director.io@office.example', secret: '' };
-
-  before(async () => {
-    assertPortalBuilt();
-    // The server publishes the shipped levels at start, as on a new installation.
-    server = await startServer(testConfig(database.config, database.dataDir), {});
-    const ctx = server.ctx;
+  // The server publishes the shipped levels at start, as on a new installation.
+  const running = portalPerSuite(database, async ({ ctx }) => {
     const office = await setUpOffice(ctx);
     dg.email = office.email;
     dg.secret = await enrolTotp(ctx, office.userId);
     const user = await buildUser(ctx, office.organizationId, 'officer', director.email);
     await appoint(ctx, user.id, 'director_infrastructure_operations', '2020-01-01');
     director.secret = await enrolTotp(ctx, user.id);
-    browser = await launchChromium();
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  function running(): { browser: Browser; url: string } {
-    assert.ok(browser && server, 'the before() hook did not finish');
-    return { browser, url: server.url };
-  }
 
   it('shows the published levels to a visitor, with controls, values, downloads and pending NIST controls', async () => {
     const { browser, url } = running();

@@ -1,43 +1,17 @@
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { testConfig } from '../helpers/app.js';
 import type { TestDatabase } from '../helpers/databases.js';
-import {
-  assertPortalBuilt,
-  describeInChromium,
-  launchChromium,
-  openPage,
-  unexpectedErrors,
-} from './chromium.js';
+import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
+import { portalPerSuite } from './helpers.js';
 
 describeInChromium('web portal in Chromium', portalSuite);
 
 function portalSuite(database: TestDatabase): void {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
   let version = '';
-
-  before(async () => {
-    assertPortalBuilt();
-    server = await startServer(testConfig(database.config, database.dataDir), {});
-    const about = (await (await fetch(`${server.url}/api/v1/about`)).json()) as {
-      version: string;
-    };
+  const running = portalPerSuite(database, async ({ url }) => {
+    const about = (await (await fetch(`${url}/api/v1/about`)).json()) as { version: string };
     version = about.version;
-    browser = await launchChromium();
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  function running(): { browser: Browser; url: string } {
-    assert.ok(browser && server, 'the before() hook did not finish');
-    return { browser, url: server.url };
-  }
 
   it('shows the service, then reports it operational with the version from /api/v1/about', async () => {
     const { browser, url } = running();

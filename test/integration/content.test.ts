@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseOscal } from '../../src/oscal/document.js';
-import type { Catalog, Control, Group, Parameter, Profile } from '../../src/oscal/model.js';
+import type { Catalog, Control, Parameter, Profile } from '../../src/oscal/model.js';
 import { resolveProfile } from '../../src/oscal/resolve/index.js';
 import { folderSource } from '../../src/oscal/sources.js';
+import { allControls } from '../../src/oscal/walk.js';
 import { officialSchemaErrors } from '../helpers/oscal-schema.js';
 import { NIST_REV5_CATALOG, NIST_REV5_DIR, SHARED_DATA_MISSING } from '../helpers/shared-data.js';
 
@@ -32,26 +33,6 @@ function loadLevel(level: Level): Profile {
   const document = parseOscal(fs.readFileSync(file, 'utf8'), { name: file });
   assert.equal(document.kind, 'profile', `${file} is a profile`);
   return document.profile;
-}
-
-/** Every control and enhancement, depth first, in document order. */
-function allControls(container: { controls?: Control[]; groups?: Group[] }): Control[] {
-  const out: Control[] = [];
-  const visit = (controls: Control[] | undefined): void => {
-    for (const control of controls ?? []) {
-      out.push(control);
-      visit(control.controls);
-    }
-  };
-  const visitGroups = (groups: Group[] | undefined): void => {
-    for (const group of groups ?? []) {
-      visit(group.controls);
-      visitGroups(group.groups);
-    }
-  };
-  visit(container.controls);
-  visitGroups(container.groups);
-  return out;
 }
 
 function propValues(control: Control, name: string): string[] {

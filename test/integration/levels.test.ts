@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stringify as stringifyYaml } from 'yaml';
 import { ManualClock } from '../../src/clock.js';
 import { importCatalog } from '../../src/features/catalogs/service.js';
 import * as repo from '../../src/features/levels/repo.js';
 import { CONTENT_DIR, seedDefaultContent } from '../../src/features/levels/seed.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { describeEachDatabase } from '../helpers/databases.js';
+import { describeEachDatabase, TestDatabase } from '../helpers/databases.js';
 import {
   appoint,
   buildOrganization,
@@ -59,6 +60,42 @@ const controlIds = (view: VersionView) => view.groups.flatMap((g) => g.controls.
 const paramValue = (view: VersionView, id: string) =>
   view.groups.flatMap((g) => g.controls.flatMap((c) => c.parameters)).find((p) => p.id === id)
     ?.value;
+
+/** Puts NIST's SP 800-53 catalog into the library, as the system would. */
+async function importNistCatalog(t: TestApp): Promise<void> {
+  await importCatalog(
+    t.ctx,
+    {
+      fileName: 'NIST_SP-800-53_rev5_catalog.json',
+      text: fs.readFileSync(NIST_REV5_CATALOG, 'utf8'),
+    },
+    { actor: null, requestId: null },
+  );
+}
+
+/** Asserts that a level version's two OSCAL downloads pass the official schemas. */
+async function assertValidExports(t: TestApp, code: string, version = 1): Promise<void> {
+  for (const file of ['profile.json', 'catalog.json']) {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/levels/${code}/versions/${String(version)}/${file}`,
+    });
+    assert.deepEqual(officialSchemaErrors(response.json()), [], `${code} ${file}`);
+  }
+}
+
+/** Runs `body` against an app on a fresh SQLite database, for tests of content, not storage. */
+async function onFreshSqlite(body: (t: TestApp) => Promise<void>): Promise<void> {
+  const database = new TestDatabase('sqlite');
+  await database.create();
+  const t = await createTestApp(database);
+  try {
+    await body(t);
+  } finally {
+    await t.close();
+    await database.drop();
+  }
+}
 
 /** The problem document's list of issues, under whichever name the handler gives it. */
 function issuesOf(body: Problem & Record<string, unknown>): { pointer: string; message: string }[] {
@@ -539,6 +576,46 @@ describeEachDatabase('security levels', (database) => {
       204,
     );
   });
+
+  it('replaces a draft from a YAML or JSON file, refusing a broken file by line with the draft unchanged', async () => {
+    assert.equal((await director.send('POST', '/api/v1/levels/baseline/draft')).statusCode, 201);
+    const document = structuredClone(LEVEL_PROFILES.baseline) as {
+      profile: { metadata: { title: string } };
+    };
+    document.profile.metadata.title = 'Baseline, from a YAML file';
+    const put = await director.send('PUT', '/api/v1/levels/baseline/draft/profile-file', {
+      fileName: 'baseline.yaml',
+      content: stringifyYaml(document),
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.deepEqual(put.json<VersionView>().problems, []);
+    const stored = await director.get('/api/v1/levels/baseline/draft/profile.json');
+    assert.equal(stored.statusCode, 200, stored.body);
+    // As sent, apart from last-modified, which saving a draft sets.
+    const saved = stored.json<
+      typeof document & { profile: { metadata: Record<string, unknown> } }
+    >();
+    assert.deepEqual(
+      { ...saved.profile, metadata: { ...saved.profile.metadata, 'last-modified': undefined } },
+      {
+        ...document.profile,
+        metadata: { ...document.profile.metadata, 'last-modified': undefined },
+      },
+    );
+
+    const broken = await director.send('PUT', '/api/v1/levels/baseline/draft/profile-file', {
+      fileName: 'baseline.yaml',
+      content: 'profile:\n  uuid: a\n  uuid: b\n',
+    });
+    assert.equal(broken.statusCode, 422, broken.body);
+    const problem = broken.json<Problem>();
+    assert.equal(problem.code, 'invalid_oscal');
+    assert.match(problem.detail, /baseline\.yaml .*line 3/);
+    assert.match(problem.detail, /The draft was not changed\./);
+    const after = await director.get('/api/v1/levels/baseline/draft/profile.json');
+    assert.deepEqual(after.json(), saved);
+    assert.equal((await director.send('DELETE', '/api/v1/levels/baseline/draft')).statusCode, 204);
+  });
 });
 
 describeEachDatabase('security levels with the NIST catalog in the library', (database) => {
@@ -552,14 +629,7 @@ describeEachDatabase('security levels with the NIST catalog in the library', (da
     'resolves NIST controls instead of listing them as pending, and exports valid OSCAL',
     { skip: SHARED_DATA_MISSING },
     async () => {
-      await importCatalog(
-        t.ctx,
-        {
-          fileName: 'NIST_SP-800-53_rev5_catalog.json',
-          text: fs.readFileSync(NIST_REV5_CATALOG, 'utf8'),
-        },
-        { actor: null, requestId: null },
-      );
+      await importNistCatalog(t);
       await seedDefaultContent(t.ctx, {
         contentDir: writeLevelContent(path.join(database.dataDir, 'content')),
       });
@@ -570,13 +640,7 @@ describeEachDatabase('security levels with the NIST catalog in the library', (da
       for (const id of ['ac-1', 'ac-2', 'ac-3', 'ac-4', 'ac-5', 'co-br-1']) {
         assert.ok(controlIds(view).includes(id), id);
       }
-      for (const file of ['profile.json', 'catalog.json']) {
-        const response = await t.app.inject({
-          method: 'GET',
-          url: `/api/v1/levels/maximum/versions/1/${file}`,
-        });
-        assert.deepEqual(officialSchemaErrors(response.json()), [], file);
-      }
+      await assertValidExports(t, 'maximum');
     },
   );
 });
@@ -592,19 +656,8 @@ describe('the shipped default content', () => {
           : `no shipped content at ${CONTENT_DIR} yet`),
     },
     async () => {
-      const { TestDatabase } = await import('../helpers/databases.js');
-      const database = new TestDatabase('sqlite');
-      await database.create();
-      const t = await createTestApp(database);
-      try {
-        await importCatalog(
-          t.ctx,
-          {
-            fileName: 'NIST_SP-800-53_rev5_catalog.json',
-            text: fs.readFileSync(NIST_REV5_CATALOG, 'utf8'),
-          },
-          { actor: null, requestId: null },
-        );
+      await onFreshSqlite(async (t) => {
+        await importNistCatalog(t);
         await seedDefaultContent(t.ctx);
         let previous = 0;
         for (const code of ['baseline', 'intermediate', 'enhanced', 'maximum']) {
@@ -615,18 +668,9 @@ describe('the shipped default content', () => {
           // Each level includes the one below it, so each has more controls.
           assert.ok(view.controlCount > previous, `${code}: ${view.controlCount} controls`);
           previous = view.controlCount;
-          for (const file of ['profile.json', 'catalog.json']) {
-            const response = await t.app.inject({
-              method: 'GET',
-              url: `/api/v1/levels/${code}/versions/1/${file}`,
-            });
-            assert.deepEqual(officialSchemaErrors(response.json()), [], `${code} ${file}`);
-          }
+          await assertValidExports(t, code);
         }
-      } finally {
-        await t.close();
-        await database.drop();
-      }
+      });
     },
   );
 
@@ -639,11 +683,7 @@ describe('the shipped default content', () => {
     },
     async () => {
       // Runs once, on SQLite: the content, not the database, is under test here.
-      const { TestDatabase } = await import('../helpers/databases.js');
-      const database = new TestDatabase('sqlite');
-      await database.create();
-      const t = await createTestApp(database);
-      try {
+      await onFreshSqlite(async (t) => {
         const report = await seedDefaultContent(t.ctx);
         assert.equal(report.published.length, 4);
         for (const code of ['baseline', 'intermediate', 'enhanced', 'maximum']) {
@@ -653,19 +693,9 @@ describe('the shipped default content', () => {
           });
           assert.equal(view.statusCode, 200, view.body);
           assert.ok(view.json<VersionView>().controlCount > 0, code);
-          if (SHARED_DATA_MISSING) continue;
-          for (const file of ['profile.json', 'catalog.json']) {
-            const response = await t.app.inject({
-              method: 'GET',
-              url: `/api/v1/levels/${code}/versions/1/${file}`,
-            });
-            assert.deepEqual(officialSchemaErrors(response.json()), [], `${code} ${file}`);
-          }
+          if (!SHARED_DATA_MISSING) await assertValidExports(t, code);
         }
-      } finally {
-        await t.close();
-        await database.drop();
-      }
+      });
     },
   );
 });

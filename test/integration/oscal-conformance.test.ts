@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseOscal } from '../../src/oscal/document.js';
-import type { Catalog, Control, Group, Profile } from '../../src/oscal/model.js';
+import type { Catalog, Control, Profile } from '../../src/oscal/model.js';
 import {
   resolveProfile,
   ResolutionError,
   type ResolveOptions,
 } from '../../src/oscal/resolve/index.js';
 import { folderSource, httpSource, combineSources } from '../../src/oscal/sources.js';
+import { allControls, type ControlContainer } from '../../src/oscal/walk.js';
 import { officialSchemaErrors } from '../helpers/oscal-schema.js';
 import {
   NIST_REV511_PROFILES_DIR,
@@ -53,23 +54,8 @@ async function resolveFile(
 }
 
 /** Every control id of a catalog, depth first. */
-function controlIds(catalog: { controls?: Control[]; groups?: Group[] }): string[] {
-  const ids: string[] = [];
-  const visit = (controls: readonly Control[] | undefined): void => {
-    for (const control of controls ?? []) {
-      ids.push(control.id);
-      visit(control.controls);
-    }
-  };
-  const visitGroups = (groups: readonly Group[] | undefined): void => {
-    for (const group of groups ?? []) {
-      visit(group.controls);
-      visitGroups(group.groups);
-    }
-  };
-  visit(catalog.controls);
-  visitGroups(catalog.groups);
-  return ids;
+function controlIds(catalog: ControlContainer): string[] {
+  return allControls(catalog).map((control) => control.id);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   folderSource,
   httpSource,
 } from '../../oscal/sources.js';
+import { countControls } from '../../oscal/walk.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -99,17 +100,6 @@ async function resolveCommand(
     if (error instanceof OscalError) throw new ProfileCommandError(describeOscalError(error));
     throw error;
   }
-}
-
-function countControls(catalog: {
-  controls?: { controls?: unknown[] }[];
-  groups?: unknown[];
-}): number {
-  type Node = { controls?: Node[]; groups?: Node[] };
-  const count = (node: Node): number =>
-    (node.controls ?? []).reduce((n, c) => n + 1 + count(c), 0) +
-    (node.groups ?? []).reduce((n, g) => n + count(g), 0);
-  return count(catalog as Node);
 }
 
 /** `profile resolve`. */

@@ -1,4 +1,5 @@
 import type { Catalog, Control, Group, Parameter, Part } from '../../oscal/model.js';
+import { forEachControl } from '../../oscal/walk.js';
 
 /**
  * Comparing two versions of a level by their resolved catalogs: which controls came and went, and
@@ -48,21 +49,17 @@ export interface PlacedControl {
 
 export function placedControls(catalog: Catalog): PlacedControl[] {
   const placed: PlacedControl[] = [];
-  const visitControl = (
-    control: Control,
-    groups: PlacedControl['groups'],
-    parentId: string | null,
-  ) => {
-    placed.push({ control, groups, parentId });
-    for (const child of control.controls ?? []) visitControl(child, groups, control.id);
-  };
-  const visitGroup = (group: Group, outer: PlacedControl['groups']) => {
-    const groups = [...outer, { id: group.id ?? null, title: group.title }];
-    for (const control of group.controls ?? []) visitControl(control, groups, null);
-    for (const inner of group.groups ?? []) visitGroup(inner, groups);
-  };
-  for (const control of catalog.controls ?? []) visitControl(control, [], null);
-  for (const group of catalog.groups ?? []) visitGroup(group, []);
+  // The walk hands every control under one group the same path array, so the path in words is
+  // made once a group, not once a control.
+  let path: readonly Group[] | undefined;
+  let groups: PlacedControl['groups'] = [];
+  forEachControl(catalog, (control, parent, around) => {
+    if (around !== path) {
+      path = around;
+      groups = around.map((group) => ({ id: group.id ?? null, title: group.title }));
+    }
+    placed.push({ control, groups, parentId: parent?.id ?? null });
+  });
   return placed;
 }
 

@@ -488,7 +488,39 @@ export const levelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       const { level, row } = await service.replaceDraftProfile(
         ctx,
         request.params.code,
-        request.body,
+        { document: request.body },
+        requestContext(request),
+      );
+      return presentVersion(ctx, level, row);
+    },
+  );
+
+  app.put(
+    '/api/v1/levels/:code/draft/profile-file',
+    {
+      config: { access: proposers },
+      schema: {
+        tags,
+        summary: 'Replace the whole draft profile with an OSCAL profile file, JSON or YAML',
+        description:
+          'The file as text with its name: a name ending in .yaml or .yml is read as YAML, any ' +
+          'other as JSON. Problems are listed by JSON pointer into the document.',
+        params: CodeParams,
+        body: Type.Object(
+          {
+            fileName: Type.String({ minLength: 1, maxLength: 255 }),
+            content: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: VersionView },
+      },
+    },
+    async (request) => {
+      const { level, row } = await service.replaceDraftProfile(
+        ctx,
+        request.params.code,
+        { fileName: request.body.fileName, content: request.body.content },
         requestContext(request),
       );
       return presentVersion(ctx, level, row);

@@ -399,22 +399,31 @@ function notEditable(level: repo.LevelRow, row: repo.VersionRow): AppError {
   );
 }
 
-/** Replaces the whole draft profile with an OSCAL profile document (`{"profile": …}`). */
+/**
+ * What replaces a draft's profile: an OSCAL profile document sent as JSON (`{"profile": …}`), or
+ * a file's text (JSON or YAML, told apart by its name, as an upload or the shell sends it).
+ */
+export type ProfileInput = { document: unknown } | { fileName: string; content: string };
+
+/** Replaces the whole draft profile with an OSCAL profile document. */
 export async function replaceDraftProfile(
   ctx: AppContext,
   code: string,
-  document: unknown,
+  input: ProfileInput,
   request: RequestContext,
 ) {
   const { level, row } = await getOpenVersion(ctx, code);
   if (row.status !== 'draft') throw notEditable(level, row);
   let parsed;
   try {
-    // The document is validated as sent (a "$schema" key included); only the profile is stored.
-    parsed = parseOscal(JSON.stringify(document), {
-      name: `the profile sent for ${level.title}`,
-      format: 'json',
-    });
+    // A document is validated as sent (a "$schema" key included); only the profile is stored.
+    parsed =
+      'document' in input
+        ? parseOscal(JSON.stringify(input.document), {
+            name: `the profile sent for ${level.title}`,
+            format: 'json',
+          })
+        : parseOscal(input.content, { name: input.fileName });
   } catch (error) {
     if (!(error instanceof OscalError)) throw error;
     throw new AppError(
@@ -422,7 +431,7 @@ export async function replaceDraftProfile(
       'invalid_oscal',
       `${error.summary}. The draft was not changed.`,
       error.issues.map((i) => ({
-        in: 'body',
+        in: 'document' in input ? 'body' : 'document',
         pointer: i.pointer,
         message: `${i.message} (rule: ${i.rule})`,
       })),

@@ -12,6 +12,7 @@ import type {
   Property,
   Resource,
 } from '../model.js';
+import { forEachGroup } from '../walk.js';
 import type { Body } from './merge.js';
 
 /** The OSCAL version our resolved catalogs declare: they are valid against the v1.1.2 schema. */
@@ -74,13 +75,12 @@ export function collectReferences(
 
 /** References from groups, leaving out their loose parameters (which are what is being pruned). */
 function collectFromGroups(
-  groups: readonly Group[],
+  body: Body,
   found: { resources: Set<string>; params: Set<string> },
 ): void {
-  for (const group of groups) {
+  forEachGroup(body, (group) => {
     collectReferences([group.props, group.links, group.parts, group.controls], found);
-    collectFromGroups(group.groups ?? [], found);
-  }
+  });
 }
 
 /**
@@ -183,7 +183,7 @@ export function finalizeCatalog(input: {
   const controls = body.controls.map(orderedControl);
   // References from everything but the loose parameters themselves.
   const found = collectReferences([metadata, controls]);
-  collectFromGroups(body.groups, found);
+  collectFromGroups(body, found);
   const keepParam = (param: Parameter): boolean =>
     found.params.has(param.id) || keptAlways(param.props);
   const groups = body.groups.map((g) => orderedGroup(g, keepParam));
@@ -194,13 +194,9 @@ export function finalizeCatalog(input: {
   if (groups.length > 0) catalog.groups = groups;
   // The kept loose parameters may refer to resources too.
   const keptParams: Parameter[] = [...params];
-  const gather = (list: readonly Group[]): void => {
-    for (const group of list) {
-      keptParams.push(...(group.params ?? []));
-      gather(group.groups ?? []);
-    }
-  };
-  gather(groups);
+  forEachGroup(catalog, (group) => {
+    if (group.params) keptParams.push(...group.params);
+  });
   collectReferences(keptParams, found);
   const resources = keptResources(input.resourcePools, found.resources);
   if (resources.length > 0) catalog['back-matter'] = { resources };

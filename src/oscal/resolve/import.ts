@@ -3,6 +3,7 @@
 // documents have already been loaded. The source catalog is never changed: selected controls and
 // groups are shallow copies with their own `controls` lists, sharing everything else.
 import type { Catalog, Control, Group, Parameter, Resource, SelectControlById } from '../model.js';
+import { forEachControl } from '../walk.js';
 
 /** The controls one import selected from one catalog, in the catalog's own structure. */
 export interface Selection {
@@ -123,20 +124,9 @@ export function selectControls(
 /** Numbers every control of a catalog in document order (pre-order), once per catalog. */
 function positionsOf(catalog: Catalog): Map<Control, number> {
   const positions = new Map<Control, number>();
-  const visit = (controls: readonly Control[] | undefined): void => {
-    for (const control of controls ?? []) {
-      positions.set(control, positions.size);
-      visit(control.controls);
-    }
-  };
-  const visitGroups = (groups: readonly Group[] | undefined): void => {
-    for (const group of groups ?? []) {
-      visit(group.controls);
-      visitGroups(group.groups);
-    }
-  };
-  visit(catalog.controls);
-  visitGroups(catalog.groups);
+  forEachControl(catalog, (control) => {
+    positions.set(control, positions.size);
+  });
   return positions;
 }
 

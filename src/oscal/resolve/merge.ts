@@ -2,6 +2,7 @@
 // controls (OSCAL profile resolution specification, "merge"): combination of clashing controls,
 // then structuring as-is, flat or custom. Pure functions; only our own copies are changed.
 import type { Control, CustomGroup, Group, InsertControls, Merge, Parameter } from '../model.js';
+import { forEachControl, forEachGroup } from '../walk.js';
 import { ResolutionError } from './errors.js';
 import { selectControls, selector, type Origins, type Selection } from './import.js';
 
@@ -113,13 +114,9 @@ export function combineControls(body: Body, method: CombineMethod, origins: Orig
     return unified ? inDocumentOrder(out) : out;
   };
   body.controls = walk(body.controls);
-  const walkGroups = (groups: Group[]): void => {
-    for (const group of groups) {
-      if (group.controls) group.controls = walk(group.controls);
-      if (group.groups) walkGroups(group.groups);
-    }
-  };
-  walkGroups(body.groups);
+  forEachGroup(body, (group) => {
+    if (group.controls) group.controls = walk(group.controls);
+  });
 }
 
 /** Loose parameters with clashing ids: the same rules as controls, by parameter id. */
@@ -205,26 +202,18 @@ function looseParams(selection: Selection, sources: WeakMap<Parameter, string>):
     }
   };
   add(selection.params);
-  const visit = (groups: readonly Group[]): void => {
-    for (const group of groups) {
-      add(group.params);
-      visit(group.groups ?? []);
-    }
-  };
-  visit(selection.groups);
+  forEachGroup(selection, (group) => {
+    add(group.params);
+  });
   return params;
 }
 
 /** Every selected control subtree of a selection, groups dissolved, in document order. */
 function controlTrees(selection: Selection): Control[] {
   const trees = [...selection.controls];
-  const visit = (groups: readonly Group[]): void => {
-    for (const group of groups) {
-      trees.push(...(group.controls ?? []));
-      visit(group.groups ?? []);
-    }
-  };
-  visit(selection.groups);
+  forEachGroup(selection, (group) => {
+    if (group.controls) trees.push(...group.controls);
+  });
   return trees;
 }
 
@@ -248,20 +237,9 @@ type ImportOf = WeakMap<Control, number>;
 function importsOf(selections: readonly Selection[]): ImportOf {
   const importOf: ImportOf = new WeakMap();
   selections.forEach((selection, index) => {
-    const visit = (controls: readonly Control[] | undefined): void => {
-      for (const control of controls ?? []) {
-        importOf.set(control, index);
-        visit(control.controls);
-      }
-    };
-    const visitGroups = (groups: readonly Group[]): void => {
-      for (const group of groups) {
-        visit(group.controls);
-        visitGroups(group.groups ?? []);
-      }
-    };
-    visit(selection.controls);
-    visitGroups(selection.groups);
+    forEachControl(selection, (control) => {
+      importOf.set(control, index);
+    });
   });
   return importOf;
 }
@@ -382,13 +360,9 @@ function arrangeAcrossImports(body: Body, importOf: ImportOf, origins: Origins):
   const arrange = (list: Control[]): Control[] =>
     orderAcrossImports(nestUnderParents(list, importOf), importOf, origins);
   body.controls = arrange(body.controls);
-  const visit = (groups: readonly Group[]): void => {
-    for (const group of groups) {
-      if (group.controls) group.controls = arrange(group.controls);
-      visit(group.groups ?? []);
-    }
-  };
-  visit(body.groups);
+  forEachGroup(body, (group) => {
+    if (group.controls) group.controls = arrange(group.controls);
+  });
 }
 
 /** Natural order of control ids, so that ac-2 comes before ac-10 (see docs/profile-resolution.md). */
@@ -471,13 +445,9 @@ export function mergeSelections(
     if (importOf) arrangeAcrossImports(body, importOf, origins);
     body.groups = pruneEmptyGroups(body.groups);
     // Groups joined by id may now hold one parameter twice, or clashing ones.
-    const combineGroupParams = (groups: readonly Group[]): void => {
-      for (const group of groups) {
-        if (group.params) group.params = combineParams(group.params, method, paramSources);
-        combineGroupParams(group.groups ?? []);
-      }
-    };
-    combineGroupParams(body.groups);
+    forEachGroup(body, (group) => {
+      if (group.params) group.params = combineParams(group.params, method, paramSources);
+    });
   } else if (structure === 'flat') {
     body = {
       params: selections.flatMap((s) => looseParams(s, paramSources)),

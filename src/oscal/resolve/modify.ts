@@ -5,7 +5,6 @@ import type {
   Addition,
   Alteration,
   Control,
-  Group,
   Link,
   Modify,
   Parameter,
@@ -14,6 +13,7 @@ import type {
   Removal,
   SetParameter,
 } from '../model.js';
+import { forEachControl, forEachGroup } from '../walk.js';
 import { ResolutionError } from './errors.js';
 import type { Body } from './merge.js';
 
@@ -88,22 +88,10 @@ export function setParameters(body: Body, settings: readonly SetParameter[]): vo
       (byId.get(param.id) ?? []).reduce(applySetting, param),
     );
   };
-  const visitControls = (controls: readonly Control[] | undefined): void => {
-    for (const control of controls ?? []) {
-      visitHolder(control);
-      visitControls(control.controls);
-    }
-  };
-  const visitGroups = (groups: readonly Group[] | undefined): void => {
-    for (const group of groups ?? []) {
-      visitHolder(group);
-      visitControls(group.controls);
-      visitGroups(group.groups);
-    }
-  };
+  // Each holder is changed on its own, so the order of visits does not matter.
   visitHolder(body);
-  visitControls(body.controls);
-  visitGroups(body.groups);
+  forEachGroup(body, visitHolder);
+  forEachControl(body, visitHolder);
 }
 
 /** The kind of an item in a control, as `by-item-name` names it. */
@@ -359,22 +347,11 @@ function addInsideList<T>(
 /** Every control of the body by id (a list: with combine "keep" an id may occur more than once). */
 export function indexControls(body: Body): Map<string, Control[]> {
   const index = new Map<string, Control[]>();
-  const visit = (controls: readonly Control[] | undefined): void => {
-    for (const control of controls ?? []) {
-      const list = index.get(control.id);
-      if (list) list.push(control);
-      else index.set(control.id, [control]);
-      visit(control.controls);
-    }
-  };
-  const visitGroups = (groups: readonly Group[] | undefined): void => {
-    for (const group of groups ?? []) {
-      visit(group.controls);
-      visitGroups(group.groups);
-    }
-  };
-  visit(body.controls);
-  visitGroups(body.groups);
+  forEachControl(body, (control) => {
+    const list = index.get(control.id);
+    if (list) list.push(control);
+    else index.set(control.id, [control]);
+  });
   return index;
 }
 

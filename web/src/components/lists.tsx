@@ -95,3 +95,31 @@ export function TableFrame({ label, children }: { label: string; children: React
     </div>
   );
 }
+
+/** A framed table with one header row naming `columns`; `children` are the body's rows. */
+export function DataTable({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  children: ReactNode;
+}) {
+  return (
+    <TableFrame label={label}>
+      <table className="table">
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </TableFrame>
+  );
+}

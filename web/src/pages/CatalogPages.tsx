@@ -8,17 +8,16 @@ import {
   type CatalogDetail,
   type CatalogControlPage,
   type CatalogPart,
-  type Page as ListPage,
 } from '../api';
 import { SubmitButton, TextField, useFields } from '../components/forms';
-import { Pagination, ResultCount, TableFrame, Tag } from '../components/lists';
+import { DataTable, Tag } from '../components/lists';
 import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
 import { LoadError, Loading, Page, Section } from '../components/Page';
 import { formatDateTime } from '../display';
 import { Link, navigate, useSearchParams } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
-import { useApi } from '../useApi';
+import { useApi, type Loaded } from '../useApi';
 import { NotFoundPage } from './NotFoundPage';
 
 /**
@@ -214,11 +213,8 @@ function ImportCatalog() {
   );
 }
 
-export function CatalogPage({ id }: { id: string }) {
-  const params = useSearchParams();
-  const family = params.get('family') ?? '';
-  const q = params.get('q') ?? '';
-  const loaded = useApi<CatalogDetail>(`/api/v1/catalogs/${encodeURIComponent(id)}`);
+/** A catalog or control page until its record is there: not found, the error, or loading. */
+function NotLoaded({ loaded }: { loaded: Loaded<unknown> }) {
   if (loaded.error?.status === 404) return <NotFoundPage />;
   if (loaded.error) {
     return (
@@ -227,7 +223,15 @@ export function CatalogPage({ id }: { id: string }) {
       </Page>
     );
   }
-  if (!loaded.data) return <Loading />;
+  return <Loading />;
+}
+
+export function CatalogPage({ id }: { id: string }) {
+  const params = useSearchParams();
+  const family = params.get('family') ?? '';
+  const q = params.get('q') ?? '';
+  const loaded = useApi<CatalogDetail>(`/api/v1/catalogs/${encodeURIComponent(id)}`);
+  if (loaded.error || !loaded.data) return <NotLoaded loaded={loaded} />;
   const { catalog, families } = loaded.data;
   const current = families.find((f) => f.id === family);
   return (
@@ -276,35 +280,31 @@ export function CatalogPage({ id }: { id: string }) {
         />
       ) : (
         <Section id="families" title={strings.catalogFamiliesTitle}>
-          <TableFrame label={strings.catalogFamiliesTitle}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{strings.catalogFamilyLabel}</th>
-                  <th scope="col">{strings.catalogControlsLabel}</th>
-                  <th scope="col">{strings.catalogEnhancementsLabel}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {families.map((f) => (
-                  <tr key={f.id ?? ''}>
-                    <td>
-                      {f.id === null ? (
-                        f.title
-                      ) : (
-                        <Link to={`${catalogPath(id)}?family=${encodeURIComponent(f.id)}`}>
-                          {f.title}
-                        </Link>
-                      )}{' '}
-                      {f.id && <span className="identifier">{f.id.toUpperCase()}</span>}
-                    </td>
-                    <td>{f.controls}</td>
-                    <td>{f.enhancements}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
+          <DataTable
+            label={strings.catalogFamiliesTitle}
+            columns={[
+              strings.catalogFamilyLabel,
+              strings.catalogControlsLabel,
+              strings.catalogEnhancementsLabel,
+            ]}
+          >
+            {families.map((f) => (
+              <tr key={f.id ?? ''}>
+                <td>
+                  {f.id === null ? (
+                    f.title
+                  ) : (
+                    <Link to={`${catalogPath(id)}?family=${encodeURIComponent(f.id)}`}>
+                      {f.title}
+                    </Link>
+                  )}{' '}
+                  {f.id && <span className="identifier">{f.id.toUpperCase()}</span>}
+                </td>
+                <td>{f.controls}</td>
+                <td>{f.enhancements}</td>
+              </tr>
+            ))}
+          </DataTable>
         </Section>
       )}
     </Page>
@@ -369,41 +369,17 @@ function ControlRows({ catalogId, items }: { catalogId: string; items: CatalogCo
 }
 
 function SearchResults({ catalogId, q }: { catalogId: string; q: string }) {
-  const [offset, setOffset] = useState(0);
-  const found = useApi<ListPage<CatalogControl>>(
+  const paged = usePagedSearch<CatalogControl, Record<string, never>>(
     `/api/v1/catalogs/${encodeURIComponent(catalogId)}/controls`,
-    { q, limit: PAGE_SIZE, offset },
+    {},
+    () => ({ q }),
+    PAGE_SIZE,
   );
-  const shown = found.data ?? found.latest;
   return (
     <Section id="search-results" title={format(strings.catalogSearchResults, { q })}>
-      {found.error ? (
-        <LoadError detail={found.error.detail} onRetry={found.reload} />
-      ) : (
-        <>
-          <ResultCount
-            offset={offset}
-            shown={shown?.items.length ?? 0}
-            total={shown?.total ?? 0}
-            loading={!shown}
-          />
-          {shown && shown.items.length > 0 && (
-            <TableFrame label={strings.catalogSearchLabel}>
-              <table className="table">
-                <ControlRows catalogId={catalogId} items={shown.items} />
-              </table>
-            </TableFrame>
-          )}
-          {shown && (
-            <Pagination
-              offset={offset}
-              limit={PAGE_SIZE}
-              total={shown.total}
-              onChange={setOffset}
-            />
-          )}
-        </>
-      )}
+      <PagedResults paged={paged} label={strings.catalogSearchLabel}>
+        {(items) => <ControlRows catalogId={catalogId} items={items} />}
+      </PagedResults>
       <p>
         <Link to={catalogPath(catalogId)}>{strings.catalogAllFamilies}</Link>
       </p>
@@ -479,15 +455,7 @@ export function ControlPage({ catalogId, controlId }: { catalogId: string; contr
   const loaded = useApi<CatalogControlPage>(
     `/api/v1/catalogs/${encodeURIComponent(catalogId)}/controls/${encodeURIComponent(controlId)}`,
   );
-  if (loaded.error?.status === 404) return <NotFoundPage />;
-  if (loaded.error) {
-    return (
-      <Page title={strings.catalogsTitle}>
-        <LoadError detail={loaded.error.detail} onRetry={loaded.reload} />
-      </Page>
-    );
-  }
-  if (!loaded.data) return <Loading />;
+  if (loaded.error || !loaded.data) return <NotLoaded loaded={loaded} />;
   const page = loaded.data;
   const { control } = page;
   const name = `${controlName(control)} ${control.title}`;
@@ -529,39 +497,31 @@ export function ControlPage({ catalogId, controlId }: { catalogId: string; contr
       ))}
       {page.params.length > 0 && (
         <Section id="parameters" title={strings.controlParameters}>
-          <TableFrame label={strings.controlParameters}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{strings.controlParamId}</th>
-                  <th scope="col">{strings.controlParamLabel}</th>
-                  <th scope="col">{strings.controlParamValue}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.params.map((param) => (
-                  <tr key={param.id}>
-                    <td>
-                      <code>{param.id}</code>
-                    </td>
-                    <td>{param.label ?? ''}</td>
-                    <td>
-                      {param.values.length > 0
-                        ? param.values.join(', ')
-                        : param.select
-                          ? format(
-                              param.select.howMany === 'one-or-more'
-                                ? strings.controlChooseMany
-                                : strings.controlChooseOne,
-                              { choices: param.select.choices.join('; ') },
-                            )
-                          : strings.controlParamOpen}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
+          <DataTable
+            label={strings.controlParameters}
+            columns={[strings.controlParamId, strings.controlParamLabel, strings.controlParamValue]}
+          >
+            {page.params.map((param) => (
+              <tr key={param.id}>
+                <td>
+                  <code>{param.id}</code>
+                </td>
+                <td>{param.label ?? ''}</td>
+                <td>
+                  {param.values.length > 0
+                    ? param.values.join(', ')
+                    : param.select
+                      ? format(
+                          param.select.howMany === 'one-or-more'
+                            ? strings.controlChooseMany
+                            : strings.controlChooseOne,
+                          { choices: param.select.choices.join('; ') },
+                        )
+                      : strings.controlParamOpen}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </Section>
       )}
       {page.enhancements.length > 0 && (

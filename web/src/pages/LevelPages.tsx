@@ -20,7 +20,7 @@ import {
   useFields,
   useSubmit,
 } from '../components/forms';
-import { TableFrame, Tag } from '../components/lists';
+import { DataTable, Tag } from '../components/lists';
 import { LoadError, Loading, Page, Section } from '../components/Page';
 import { formatDateTime } from '../display';
 import { Link, navigate, useSearchParams } from '../router';
@@ -61,36 +61,28 @@ export function LevelsPage() {
       {levels.error && <LoadError detail={levels.error.detail} onRetry={levels.reload} />}
       {levels.loading && !levels.data && <Loading />}
       {levels.data && (
-        <TableFrame label={strings.levelsTitle}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{strings.levelColumn}</th>
-                <th scope="col">{strings.levelLatestColumn}</th>
-                <th scope="col">{strings.levelPublishedColumn}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {levels.data.items.map((level) => (
-                <tr key={level.code}>
-                  <td>
-                    <Link to={`/levels/${level.code}`}>{level.title}</Link>
-                  </td>
-                  <td>
-                    {level.latestVersion === null ? (
-                      strings.levelNotPublished
-                    ) : (
-                      <Link to={`/levels/${level.code}/versions/${level.latestVersion}`}>
-                        {format(strings.levelVersionLink, { version: String(level.latestVersion) })}
-                      </Link>
-                    )}
-                  </td>
-                  <td>{level.publishedAt ? formatDateTime(level.publishedAt) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableFrame>
+        <DataTable
+          label={strings.levelsTitle}
+          columns={[strings.levelColumn, strings.levelLatestColumn, strings.levelPublishedColumn]}
+        >
+          {levels.data.items.map((level) => (
+            <tr key={level.code}>
+              <td>
+                <Link to={`/levels/${level.code}`}>{level.title}</Link>
+              </td>
+              <td>
+                {level.latestVersion === null ? (
+                  strings.levelNotPublished
+                ) : (
+                  <Link to={`/levels/${level.code}/versions/${level.latestVersion}`}>
+                    {format(strings.levelVersionLink, { version: String(level.latestVersion) })}
+                  </Link>
+                )}
+              </td>
+              <td>{level.publishedAt ? formatDateTime(level.publishedAt) : ''}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {officer && <OpenDrafts />}
       {levels.data && <CompareForm levels={levels.data.items} />}
@@ -266,41 +258,37 @@ function Controls({ version }: { version: LevelVersion }) {
       <p>{format(strings.levelControlCount, { count: String(version.controlCount) })}</p>
       {version.groups.map((group, index) => (
         <Section key={group.id ?? index} id={`group-${group.id ?? index}`} title={group.title}>
-          <TableFrame label={group.title}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{strings.levelControlColumn}</th>
-                  <th scope="col">{strings.levelStatementColumn}</th>
-                  <th scope="col">{strings.levelParametersColumn}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {group.controls.map((control) => (
-                  <tr key={control.id} id={`control-${control.id}`}>
-                    <th scope="row">
-                      {control.label ?? control.id} {control.title}
-                    </th>
-                    <td className="statement">{control.statement}</td>
-                    <td>
-                      {control.parameters.length > 0 && (
-                        <ul>
-                          {control.parameters.map((param) => (
-                            <li key={param.id} data-param={param.id}>
-                              {format(strings.levelParameterValue, {
-                                label: param.label ?? param.id,
-                                value: param.value ?? strings.levelParameterUnset,
-                              })}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
+          <DataTable
+            label={group.title}
+            columns={[
+              strings.levelControlColumn,
+              strings.levelStatementColumn,
+              strings.levelParametersColumn,
+            ]}
+          >
+            {group.controls.map((control) => (
+              <tr key={control.id} id={`control-${control.id}`}>
+                <th scope="row">
+                  {control.label ?? control.id} {control.title}
+                </th>
+                <td className="statement">{control.statement}</td>
+                <td>
+                  {control.parameters.length > 0 && (
+                    <ul>
+                      {control.parameters.map((param) => (
+                        <li key={param.id} data-param={param.id}>
+                          {format(strings.levelParameterValue, {
+                            label: param.label ?? param.id,
+                            value: param.value ?? strings.levelParameterUnset,
+                          })}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </Section>
       ))}
     </>
