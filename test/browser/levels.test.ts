@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { stringify as stringifyYaml } from 'yaml';
 import type { TestDatabase } from '../helpers/databases.js';
 import { appoint, buildUser, enrolTotp, setUpOffice } from '../helpers/factories.js';
 import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
@@ -10,6 +11,9 @@ describeInChromium('security levels in Chromium', levelsSuite);
 function levelsSuite(database: TestDatabase): void {
   const dg = { email: '', secret: '' };
   const director = { email: 'director.io@office.example', secret: '' };
+  // A second proposer (the post held as additional charge): a TOTP code works once, so each test
+  // that signs in within the same 30 seconds needs its own officer.
+  const deputy = { email: 'deputy.io@office.example', secret: '' };
   // The server publishes the shipped levels at start, as on a new installation.
   const running = portalPerSuite(database, async ({ ctx }) => {
     const office = await setUpOffice(ctx);
@@ -18,6 +22,9 @@ function levelsSuite(database: TestDatabase): void {
     const user = await buildUser(ctx, office.organizationId, 'officer', director.email);
     await appoint(ctx, user.id, 'director_infrastructure_operations', '2020-01-01');
     director.secret = await enrolTotp(ctx, user.id);
+    const second = await buildUser(ctx, office.organizationId, 'officer', deputy.email);
+    await appoint(ctx, second.id, 'director_infrastructure_operations', '2020-01-01', null, true);
+    deputy.secret = await enrolTotp(ctx, second.id);
   });
 
   it('shows the published levels to a visitor, with controls, values, downloads and pending NIST controls', async () => {
@@ -133,6 +140,54 @@ function levelsSuite(database: TestDatabase): void {
       assert.deepEqual(unexpectedErrors(visitor.consoleErrors), []);
     } finally {
       await visitor.close();
+    }
+  });
+
+  it('lets a proposer replace a draft from a YAML profile file, and shows a broken file’s problems', async () => {
+    const { browser, url } = running();
+    const published = (await (
+      await fetch(`${url}/api/v1/levels/maximum/versions/1/profile.json`)
+    ).json()) as { profile: { metadata: { title: string } } };
+    published.profile.metadata.title = 'Maximum, edited in another OSCAL tool';
+
+    const { page, consoleErrors, close } = await openPage(browser);
+    try {
+      await signIn(page, url, deputy.email, deputy.secret);
+      await page.goto(`${url}/levels/maximum`);
+      await page.getByRole('button', { name: 'Start a draft of the next version' }).click();
+      await page.getByRole('heading', { level: 2, name: /Maximum.*draft of version 2/ }).waitFor();
+      const form = page.getByRole('region', { name: 'Replace the draft from a file' });
+      await form.getByLabel('OSCAL profile file').setInputFiles({
+        name: 'maximum.yaml',
+        mimeType: 'application/yaml',
+        buffer: Buffer.from(stringifyYaml(published)),
+      });
+      await form.getByRole('button', { name: 'Replace the draft' }).click();
+      await page.getByText('The draft was replaced from maximum.yaml.').waitFor();
+      // The forms now start from the replaced profile.
+      const details = page.getByRole('region', { name: 'Title and remarks' });
+      assert.equal(
+        await details.getByLabel('Title').inputValue(),
+        'Maximum, edited in another OSCAL tool',
+      );
+
+      await form.getByLabel('OSCAL profile file').setInputFiles({
+        name: 'broken.yaml',
+        mimeType: 'application/yaml',
+        buffer: Buffer.from('profile:\n  uuid: not-a-uuid\n  metadata: {}\n'),
+      });
+      await form.getByRole('button', { name: 'Replace the draft' }).click();
+      const summary = page.getByRole('alert');
+      await summary.getByText(/broken\.yaml is not a valid OSCAL/).waitFor();
+      await summary.getByText('/profile/uuid').waitFor();
+      assert.deepEqual(
+        unexpectedErrors(consoleErrors, [
+          { status: 422, path: '/api/v1/levels/maximum/draft/profile-file' },
+        ]),
+        [],
+      );
+    } finally {
+      await close();
     }
   });
 }

@@ -445,6 +445,13 @@ const en = {
   levelReturned: 'The draft was returned to its authors.',
   levelDiscarded: 'The draft was discarded.',
   levelSaved: 'The draft was saved.',
+  levelReplaceHeading: 'Replace the draft from a file',
+  levelProfileFileLabel: 'OSCAL profile file',
+  levelProfileFileHint:
+    'A whole OSCAL profile in JSON or YAML (.json, .yaml or .yml), for example one edited in another OSCAL tool. It replaces the draft’s controls, parameters and details.',
+  levelProfileFileMissing: 'Choose the profile file.',
+  levelProfileReplaceButton: 'Replace the draft',
+  levelProfileReplaced: 'The draft was replaced from {file}.',
   levelEditDetailsHeading: 'Title and remarks',
   levelTitleLabel: 'Title',
   levelRemarksLabel: 'Remarks',

@@ -1,15 +1,14 @@
-import { useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { hasPower } from '../access';
 import {
   api,
-  ApiError,
   type Catalog,
   type CatalogControl,
   type CatalogDetail,
   type CatalogControlPage,
   type CatalogPart,
 } from '../api';
-import { SubmitButton, TextField, useFields } from '../components/forms';
+import { TextField, useFields } from '../components/forms';
+import { FileUploadForm } from '../components/upload';
 import { DataTable, Tag } from '../components/lists';
 import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
 import { LoadError, Loading, Page, Section } from '../components/Page';
@@ -105,110 +104,27 @@ export function CatalogsPage() {
  * problem the server found, each with its place in the document (a JSON pointer).
  */
 function ImportCatalog() {
-  const input = useRef<HTMLInputElement>(null);
-  const summary = useRef<HTMLDivElement>(null);
-  const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<ApiError | null>(null);
-  const [missingFile, setMissingFile] = useState(false);
-
-  const fail = (error: ApiError) => {
-    setProblem(error);
-    window.setTimeout(() => summary.current?.focus(), 0);
-  };
-
-  const submit = async (event: SubmitEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    if (!file) {
-      setMissingFile(true);
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      const content = await file.text();
-      const created = await api.post<Catalog>('/api/v1/catalogs', {
-        fileName: file.name,
-        content,
-      });
-      navigate(catalogPath(created.id), {
-        flash: format(strings.catalogImported, {
-          title: created.title,
-          count: String(created.controlCount),
-        }),
-      });
-    } catch (error) {
-      fail(
-        error instanceof ApiError ? error : new ApiError(0, 'unexpected', strings.errorUnexpected),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <Section id="catalog-import" title={strings.catalogImportTitle}>
-      {problem && (
-        <div
-          className="error-summary"
-          role="alert"
-          tabIndex={-1}
-          ref={summary}
-          aria-labelledby="catalog-import-error-title"
-        >
-          <h3 className="error-summary-title" id="catalog-import-error-title">
-            {strings.errorSummaryTitle}
-          </h3>
-          <p>{problem.detail}</p>
-          {problem.errors.length > 0 && (
-            <ul className="error-summary-list">
-              {problem.errors.map((issue, index) => (
-                <li key={`${issue.pointer}-${String(index)}`}>
-                  <code>{issue.pointer || '/'}</code> {issue.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      <form noValidate onSubmit={(event) => void submit(event)}>
-        <div className={missingFile && !file ? 'field field-error' : 'field'}>
-          <label className="field-label" htmlFor="catalog-import-file">
-            {strings.catalogFileLabel}
-          </label>
-          <div className="field-hint" id="catalog-import-file-hint">
-            {strings.catalogFileHint}
-          </div>
-          {missingFile && !file && (
-            <p className="field-error-message" id="catalog-import-file-error">
-              <span className="visually-hidden">{strings.errorPrefix} </span>
-              {strings.catalogFileMissing}
-            </p>
-          )}
-          <input
-            ref={input}
-            id="catalog-import-file"
-            name="file"
-            type="file"
-            className="input"
-            accept=".json,.yaml,.yml,application/json,application/yaml"
-            aria-describedby={
-              missingFile && !file
-                ? 'catalog-import-file-hint catalog-import-file-error'
-                : 'catalog-import-file-hint'
-            }
-            onChange={(event: ChangeEvent<HTMLInputElement>) => {
-              setFile(event.target.files?.[0] ?? null);
-              setProblem(null);
-            }}
-          />
-        </div>
-        <div className="button-row">
-          <SubmitButton busy={busy}>{strings.catalogImportButton}</SubmitButton>
-        </div>
-      </form>
+      <FileUploadForm
+        id="catalog-import"
+        label={strings.catalogFileLabel}
+        hint={strings.catalogFileHint}
+        missingMessage={strings.catalogFileMissing}
+        buttonLabel={strings.catalogImportButton}
+        upload={async (file) => {
+          const created = await api.post<Catalog>('/api/v1/catalogs', {
+            fileName: file.name,
+            content: await file.text(),
+          });
+          navigate(catalogPath(created.id), {
+            flash: format(strings.catalogImported, {
+              title: created.title,
+              count: String(created.controlCount),
+            }),
+          });
+        }}
+      />
     </Section>
   );
 }

@@ -25,6 +25,7 @@ import { LoadError, Loading, Page, Section } from '../components/Page';
 import { formatDateTime } from '../display';
 import { Link, navigate, useSearchParams } from '../router';
 import { useMe, useSession } from '../session';
+import { FileUploadForm } from '../components/upload';
 import { format, strings } from '../strings';
 import { useApi } from '../useApi';
 import { NotFoundPage } from './NotFoundPage';
@@ -521,7 +522,13 @@ export function LevelDraftPage({ code }: { code: string }) {
             <Workflow path={path} version={data} me={me} onDone={done} />
           )}
           {data.status === 'draft' && me.powers.includes('propose_security_level') && (
-            <Editors path={path} version={data} onDone={done} />
+            // Keyed by the details, so that replacing the profile refills the forms from it.
+            <Editors
+              key={`${data.title}\u0000${data.remarks ?? ''}`}
+              path={path}
+              version={data}
+              onDone={done}
+            />
           )}
           <PendingNotice pending={data.pending} />
           {data.status !== 'published' && data.problems.length === 0 && (
@@ -832,6 +839,22 @@ function Editors({
             {...details.bind('remarks')}
           />
         </SubmitForm>
+      </Section>
+      <Section id="replace-profile" title={strings.levelReplaceHeading}>
+        <FileUploadForm
+          id="replace-profile"
+          label={strings.levelProfileFileLabel}
+          hint={strings.levelProfileFileHint}
+          missingMessage={strings.levelProfileFileMissing}
+          buttonLabel={strings.levelProfileReplaceButton}
+          upload={async (file) => {
+            const next = await api.put<LevelVersion>(`${path}/profile-file`, {
+              fileName: file.name,
+              content: await file.text(),
+            });
+            onDone(next, format(strings.levelProfileReplaced, { file: file.name }));
+          }}
+        />
       </Section>
     </>
   );
