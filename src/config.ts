@@ -29,6 +29,8 @@ export interface Config {
     port: number;
     /** Largest request body accepted, in bytes. */
     bodyLimit: number;
+    /** Largest uploaded file (a document), in bytes; held in memory while it is checked. */
+    uploadLimit: number;
     /** Passed to Fastify: false, true, or the number of proxy hops to trust. */
     trustProxy: boolean | number;
     /** The address users reach the portal at; used in printed and e-mailed links. */
@@ -61,6 +63,7 @@ export const CONFIG_VARIABLES = {
     'PostgreSQL connections per instance, a whole number from 1 to 200 (default 10)',
   LOG_LEVEL: `one of ${LOG_LEVELS.join(', ')} (default info)`,
   BODY_LIMIT: 'largest request body in bytes, from 1024 to 104857600 (default 1048576, 1 MiB)',
+  UPLOAD_LIMIT: 'largest uploaded file in bytes, from 1024 to 104857600 (default 20971520, 20 MiB)',
   TRUST_PROXY: 'false, true, or the number of proxy hops in front of the server (default false)',
   PUBLIC_URL: 'the http(s) address users reach the portal at (default http://HOST:PORT)',
   SHUTDOWN_TIMEOUT_MS:
@@ -136,6 +139,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!(LOG_LEVELS as readonly string[]).includes(level)) reject('LOG_LEVEL', level);
 
   const bodyLimit = integer('BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024);
+  // An upload is held in memory while it is hashed and checked, so the ceiling stays modest.
+  const uploadLimit = integer('UPLOAD_LIMIT', 20 * 1024 * 1024, 1024, 100 * 1024 * 1024);
 
   let trustProxy: boolean | number = false;
   const rawTrust = read('TRUST_PROXY');
@@ -194,7 +199,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   if (issues.length > 0) throw new ConfigError(issues);
   return {
-    http: { host, port, bodyLimit, trustProxy, publicUrl },
+    http: { host, port, bodyLimit, uploadLimit, trustProxy, publicUrl },
     dataDir,
     database,
     log: { level: level as LogLevel },

@@ -20,6 +20,7 @@ export interface Database {
   catalog_controls: CatalogControlsTable;
   security_levels: SecurityLevelsTable;
   security_level_versions: SecurityLevelVersionsTable;
+  documents: DocumentsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -267,4 +268,25 @@ export interface SecurityLevelVersionsTable {
   returned_by_position: string | null;
   returned_at: string | null;
   return_reason: string | null;
+}
+
+/** What a document is for; validated on upload (features/documents/kinds.ts). */
+export type DocumentKind =
+  'certificate' | 'contract' | 'legal' | 'architecture' | 'evidence' | 'audit_report' | 'other';
+
+export interface DocumentsTable {
+  id: string;
+  organization_id: string;
+  kind: DocumentKind;
+  file_name: string;
+  /** Detected from the content, e.g. application/pdf or text/csv; charset=utf-8. */
+  media_type: string;
+  size: number;
+  /** Lower-case hex SHA-256 of the content. */
+  sha256: string;
+  uploaded_by_user_id: string | null;
+  uploaded_by_position: string | null;
+  uploaded_at: string;
+  /** The bytes: BLOB on SQLite, BYTEA on PostgreSQL; both drivers give a Buffer. */
+  content: Buffer;
 }

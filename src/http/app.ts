@@ -12,6 +12,7 @@ import { officeRoutes } from '../features/office/routes.js';
 import { OrganizationSchema, organizationRoutes } from '../features/organizations/routes.js';
 import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/catalogs/routes.js';
 import { levelRoutes } from '../features/levels/routes.js';
+import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
 import { systemRoutes } from '../features/system/routes.js';
 import { UserSchema, userRoutes } from '../features/users/routes.js';
 import { appointmentRoutes } from '../features/appointments/routes.js';
@@ -68,6 +69,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     UserSchema,
     CatalogSchema,
     RenderedPartSchema,
+    DocumentSchema,
   ])
     app.addSchema(schema);
   // Only JSON bodies: plain text would otherwise be parsed and fail later with a vaguer message.
@@ -111,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(auditRoutes, { ctx });
   await app.register(catalogRoutes, { ctx });
   await app.register(levelRoutes, { ctx });
+  await app.register(documentRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

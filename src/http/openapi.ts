@@ -48,6 +48,11 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'The four security levels: published versions (public), OSCAL downloads, diffs, and the draft workflow',
         },
+        {
+          name: 'documents',
+          description:
+            'Files an organization uploads (certificates, contracts, evidence): SHA-256, size limit, type checked by content',
+        },
       ],
     },
     refResolver: {

@@ -8,6 +8,7 @@ import type { ResourceType } from '../../src/features/identity/resources.js';
 import { ROLES_BY_KIND } from '../../src/features/identity/roles.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
+import { buildDocument } from '../helpers/documents.js';
 import {
   buildApiToken,
   buildOrganization,
@@ -31,6 +32,7 @@ const FOREIGN_RECORD: Record<
     (await buildUser(ctx, foreignOrganization, 'pse_staff')).id,
   api_token: async (ctx, foreignOrganization) =>
     (await buildApiToken(ctx, (await buildUser(ctx, foreignOrganization, 'pse_staff')).id)).id,
+  document: (ctx, foreignOrganization) => buildDocument(ctx, foreignOrganization),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

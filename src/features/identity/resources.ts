@@ -39,6 +39,15 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
+  // Who else may read a document is decided in features/documents/access.ts.
+  document: async (db, id) => {
+    const row = await db
+      .selectFrom('documents')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;
