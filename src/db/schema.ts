@@ -21,6 +21,10 @@ export interface Database {
   security_levels: SecurityLevelsTable;
   security_level_versions: SecurityLevelVersionsTable;
   documents: DocumentsTable;
+  offerings: OfferingsTable;
+  offering_locations: OfferingLocationsTable;
+  offering_certifications: OfferingCertificationsTable;
+  offering_contacts: OfferingContactsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -289,4 +293,61 @@ export interface DocumentsTable {
   uploaded_at: string;
   /** The bytes: BLOB on SQLite, BYTEA on PostgreSQL; both drivers give a Buffer. */
   content: Buffer;
+}
+
+export type ServiceModel = 'iaas' | 'paas' | 'saas';
+export type DeploymentModel = 'public' | 'government' | 'private' | 'hybrid';
+export type LocationPurpose = 'customer_data' | 'backup' | 'disaster_recovery';
+export type CertificationScheme =
+  'iso27001' | 'iso27017' | 'iso27018' | 'soc2' | 'csa_star' | 'pci_dss' | 'other';
+export type OfferingContactRole = 'primary' | 'security' | 'commercial' | 'legal';
+
+/** A CSP's cloud service offering (see migrations/0008_offerings.ts). */
+export interface OfferingsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  service_model: ServiceModel;
+  deployment_model: DeploymentModel;
+  website: string | null;
+  created_at: string;
+  created_by_user_id: string | null;
+  updated_at: string;
+  updated_by_user_id: string | null;
+}
+
+export interface OfferingLocationsTable {
+  id: string;
+  offering_id: string;
+  position: number;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  city: string;
+  operator: string;
+  purpose: LocationPurpose;
+}
+
+export interface OfferingCertificationsTable {
+  id: string;
+  offering_id: string;
+  position: number;
+  scheme: CertificationScheme;
+  name: string | null;
+  certificate_number: string | null;
+  issuer: string;
+  issued_on: string | null;
+  expires_on: string;
+  document_id: string | null;
+}
+
+export interface OfferingContactsTable {
+  id: string;
+  offering_id: string;
+  position: number;
+  role: OfferingContactRole;
+  name: string;
+  email: string;
+  phone: string | null;
 }

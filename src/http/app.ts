@@ -13,6 +13,8 @@ import { OrganizationSchema, organizationRoutes } from '../features/organization
 import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/catalogs/routes.js';
 import { levelRoutes } from '../features/levels/routes.js';
 import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
+import { offeringRoutes } from '../features/offerings/routes.js';
+import { OfferingSchema } from '../features/offerings/presenter.js';
 import { systemRoutes } from '../features/system/routes.js';
 import { UserSchema, userRoutes } from '../features/users/routes.js';
 import { appointmentRoutes } from '../features/appointments/routes.js';
@@ -70,6 +72,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     CatalogSchema,
     RenderedPartSchema,
     DocumentSchema,
+    OfferingSchema,
   ])
     app.addSchema(schema);
   // Only JSON bodies: plain text would otherwise be parsed and fail later with a vaguer message.
@@ -114,6 +117,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(catalogRoutes, { ctx });
   await app.register(levelRoutes, { ctx });
   await app.register(documentRoutes, { ctx });
+  await app.register(offeringRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

@@ -53,6 +53,11 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'Files an organization uploads (certificates, contracts, evidence): SHA-256, size limit, type checked by content',
         },
+        {
+          name: 'offerings',
+          description:
+            'Cloud service offerings: service and deployment model, data centres, certifications, contacts',
+        },
       ],
     },
     refResolver: {

@@ -9,6 +9,7 @@ import { ROLES_BY_KIND } from '../../src/features/identity/roles.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
+import { buildOffering } from '../helpers/offerings.js';
 import {
   buildApiToken,
   buildOrganization,
@@ -33,6 +34,7 @@ const FOREIGN_RECORD: Record<
   api_token: async (ctx, foreignOrganization) =>
     (await buildApiToken(ctx, (await buildUser(ctx, foreignOrganization, 'pse_staff')).id)).id,
   document: (ctx, foreignOrganization) => buildDocument(ctx, foreignOrganization),
+  offering: (ctx, foreignOrganization) => buildOffering(ctx, foreignOrganization),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

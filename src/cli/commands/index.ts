@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { registerAuditCommands } from './audit.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerLevelCommands } from './level.js';
+import { registerOfferingCommands } from './offering.js';
 import { registerOfficeCommands } from './office.js';
 import { registerPeopleCommands } from './people.js';
 import { registerProfileCommands } from './profile.js';
@@ -17,4 +18,5 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerCatalogCommands,
   registerProfileCommands,
   registerLevelCommands,
+  registerOfferingCommands,
 ];

@@ -6,6 +6,7 @@ import * as m0004 from './0004_security_level_powers.js';
 import * as m0005 from './0005_catalog_library.js';
 import * as m0006 from './0006_security_levels.js';
 import * as m0007 from './0007_documents.js';
+import * as m0008 from './0008_offerings.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_catalog_library': m0005,
   '0006_security_levels': m0006,
   '0007_documents': m0007,
+  '0008_offerings': m0008,
 };
