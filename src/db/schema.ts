@@ -25,6 +25,9 @@ export interface Database {
   offering_locations: OfferingLocationsTable;
   offering_certifications: OfferingCertificationsTable;
   offering_contacts: OfferingContactsTable;
+  accreditation_applications: AccreditationApplicationsTable;
+  accreditation_events: AccreditationEventsTable;
+  control_responses: ControlResponsesTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -350,4 +353,57 @@ export interface OfferingContactsTable {
   name: string;
   email: string;
   phone: string | null;
+}
+
+/** An accreditation application and what it became (see migrations/0009). JSON as text. */
+export interface AccreditationApplicationsTable {
+  id: string;
+  offering_id: string;
+  csp_organization_id: string;
+  kind: string;
+  predecessor_id: string | null;
+  status: string;
+  level_sought_code: string;
+  level_sought_rank: number;
+  level_version: number | null;
+  submission_control_ids: string | null;
+  return_reasons: string | null;
+  audit_firm: string | null;
+  assessment: string | null;
+  legal_review: string | null;
+  grant_info: string | null;
+  conditions: string;
+  suspension: string | null;
+  closure: string | null;
+  revision: number;
+  created_at: string;
+  created_by_user_id: string | null;
+  updated_at: string;
+  updated_by_user_id: string | null;
+}
+
+/** One workflow event of an application: its status history. */
+export interface AccreditationEventsTable {
+  id: string;
+  application_id: string;
+  seq: number;
+  type: string;
+  event: string;
+  actor_user_id: string | null;
+  actor_position: string | null;
+  at: string;
+}
+
+/** A provider's answer to one control of the level sought. */
+export interface ControlResponsesTable {
+  application_id: string;
+  control_id: string;
+  status: string;
+  responsibility: string;
+  narrative: string;
+  reason: string | null;
+  customer_responsibility: string | null;
+  evidence_document_ids: string;
+  updated_at: string;
+  updated_by_user_id: string | null;
 }

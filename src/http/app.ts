@@ -14,6 +14,7 @@ import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/ca
 import { levelRoutes } from '../features/levels/routes.js';
 import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
 import { offeringRoutes } from '../features/offerings/routes.js';
+import { ApplicationSchema, accreditationRoutes } from '../features/accreditation/routes.js';
 import { OfferingSchema } from '../features/offerings/presenter.js';
 import { systemRoutes } from '../features/system/routes.js';
 import { UserSchema, userRoutes } from '../features/users/routes.js';
@@ -73,6 +74,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     RenderedPartSchema,
     DocumentSchema,
     OfferingSchema,
+    ApplicationSchema,
   ])
     app.addSchema(schema);
   // Only JSON bodies: plain text would otherwise be parsed and fail later with a vaguer message.
@@ -118,6 +120,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(levelRoutes, { ctx });
   await app.register(documentRoutes, { ctx });
   await app.register(offeringRoutes, { ctx });
+  await app.register(accreditationRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

@@ -58,6 +58,11 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'Cloud service offerings: service and deployment model, data centres, certifications, contacts',
         },
+        {
+          name: 'accreditation',
+          description:
+            'Accreditation applications: control responses, submission, completeness review, status history',
+        },
       ],
     },
     refResolver: {

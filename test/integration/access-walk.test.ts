@@ -9,6 +9,7 @@ import { ROLES_BY_KIND } from '../../src/features/identity/roles.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
+import { buildApplication } from '../helpers/applications.js';
 import { buildOffering } from '../helpers/offerings.js';
 import {
   buildApiToken,
@@ -35,6 +36,7 @@ const FOREIGN_RECORD: Record<
     (await buildApiToken(ctx, (await buildUser(ctx, foreignOrganization, 'pse_staff')).id)).id,
   document: (ctx, foreignOrganization) => buildDocument(ctx, foreignOrganization),
   offering: (ctx, foreignOrganization) => buildOffering(ctx, foreignOrganization),
+  application: (ctx, foreignOrganization) => buildApplication(ctx, foreignOrganization),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

@@ -7,6 +7,7 @@ import * as m0005 from './0005_catalog_library.js';
 import * as m0006 from './0006_security_levels.js';
 import * as m0007 from './0007_documents.js';
 import * as m0008 from './0008_offerings.js';
+import * as m0009 from './0009_accreditation_applications.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006_security_levels': m0006,
   '0007_documents': m0007,
   '0008_offerings': m0008,
+  '0009_accreditation_applications': m0009,
 };

@@ -57,6 +57,15 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
+  // An accreditation application belongs to the applying provider.
+  application: async (db, id) => {
+    const row = await db
+      .selectFrom('accreditation_applications')
+      .select('csp_organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.csp_organization_id, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;

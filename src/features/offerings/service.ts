@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { firstApplicationFor } from '../accreditation/repo.js';
 import type { Database, DeploymentModel, ServiceModel } from '../../db/schema.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { AppError, type ProblemIssue } from '../../errors.js';
@@ -329,9 +330,17 @@ export async function remove(
   checkMayEdit(actor);
   const before = await get(ctx, id);
   await ctx.db.transaction().execute(async (trx) => {
-    // Issue 5: an offering may be deleted only while no accreditation application names it.
-    // Applications are not stored yet; when they are, refuse here (409, inside this transaction
-    // so that an application created meanwhile is seen) if any exists for `id`.
+    // An offering that has applied for accreditation stays on record (its history and the
+    // register refer to it). Checked inside this transaction, so that an application created
+    // meanwhile is seen.
+    const application = await firstApplicationFor(trx, id);
+    if (application) {
+      throw AppError.conflict(
+        'offering_has_applications',
+        `${before.offering.name} has an accreditation application (${application.id}, ${application.status}); ` +
+          'an offering that has applied for accreditation cannot be deleted.',
+      );
+    }
     await repo.deleteOffering(trx, id);
     await recordAuditEvent(
       trx,
