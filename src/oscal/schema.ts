@@ -153,6 +153,19 @@ export function oscalSchema(kind: 'catalog' | 'profile', version: OscalMinor): J
   const props = list(ref('property'));
   const links = list(ref('link'));
   const remarks = text;
+  // What a parameter says beyond its id; a profile's set-parameter may say the same of one.
+  const parameterSettings: Record<string, JsonSchema> = {
+    class: token,
+    'depends-on': token,
+    props,
+    links,
+    label: text,
+    usage: text,
+    constraints: list(ref('parameterConstraint')),
+    guidelines: list(ref('parameterGuideline')),
+    values: list(string),
+    select: ref('parameterSelection'),
+  };
 
   const definitions: Record<string, JsonSchema> = {
     property: object(
@@ -191,23 +204,7 @@ export function oscalSchema(kind: 'catalog' | 'profile', version: OscalMinor): J
       },
       ['name'],
     ),
-    parameter: object(
-      {
-        id: token,
-        class: token,
-        'depends-on': token,
-        props,
-        links,
-        label: text,
-        usage: text,
-        constraints: list(ref('parameterConstraint')),
-        guidelines: list(ref('parameterGuideline')),
-        values: list(string),
-        select: ref('parameterSelection'),
-        remarks,
-      },
-      ['id'],
-    ),
+    parameter: object({ id: token, ...parameterSettings, remarks }, ['id']),
     parameterConstraint: object({
       description: text,
       tests: list(object({ expression: string, remarks }, ['expression'])),
@@ -465,24 +462,7 @@ export function oscalSchema(kind: 'catalog' | 'profile', version: OscalMinor): J
           }),
         }),
         modify: object({
-          'set-parameters': list(
-            object(
-              {
-                'param-id': token,
-                class: token,
-                'depends-on': token,
-                props,
-                links,
-                label: text,
-                usage: text,
-                constraints: list(ref('parameterConstraint')),
-                guidelines: list(ref('parameterGuideline')),
-                values: list(string),
-                select: ref('parameterSelection'),
-              },
-              ['param-id'],
-            ),
-          ),
+          'set-parameters': list(object({ 'param-id': token, ...parameterSettings }, ['param-id'])),
           alters: list(
             object(
               {

@@ -60,30 +60,9 @@ export async function seedDefaultContent(
   const dir = options.contentDir ?? CONTENT_DIR;
   const report: SeedReport = { catalogImported: false, published: [] };
 
-  const catalogText = readContent(dir, LOCAL_CATALOG_FILE);
-  const catalogDocument = parseOscal(catalogText, { name: LOCAL_CATALOG_FILE });
-  if (catalogDocument.kind !== 'catalog') throw new Error(`${LOCAL_CATALOG_FILE} is not a catalog`);
-  const { uuid, metadata } = catalogDocument.catalog;
-  const levelsExist = (await repo.listLevels(ctx.db)).length > 0;
-  for (let attempt = 1; !levelsExist; attempt++) {
-    if (await findByUuidAndVersion(ctx.db, uuid, metadata.version)) break;
-    try {
-      await importCatalog(
-        ctx,
-        { fileName: LOCAL_CATALOG_FILE, text: catalogText },
-        { actor: null, requestId: null },
-      );
-      report.catalogImported = true;
-      break;
-    } catch (error) {
-      // Another instance imported it a moment ago.
-      if (error instanceof AppError && error.status === 409) break;
-      // On SQLite, processes starting together meet on the write lock: the import reads before it
-      // writes, and SQLite refuses (rather than waits for) a read that must become a write after
-      // another process wrote. Look again, a moment later; by then it is usually there.
-      if (!isDatabaseBusy(error) || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
-    }
+  // Once the levels exist, the office owns its library: the shipped catalog is not read again.
+  if ((await repo.listLevels(ctx.db)).length === 0) {
+    report.catalogImported = await importShippedCatalog(ctx, dir);
   }
 
   const at = ctx.clock.now().toISOString();
@@ -151,4 +130,34 @@ export async function seedDefaultContent(
     });
   }
   return report;
+}
+
+/**
+ * Imports our catalog into the library unless it is there; true if this call imported it. Safe
+ * when several instances start at once.
+ */
+async function importShippedCatalog(ctx: AppContext, dir: string): Promise<boolean> {
+  const catalogText = readContent(dir, LOCAL_CATALOG_FILE);
+  const catalogDocument = parseOscal(catalogText, { name: LOCAL_CATALOG_FILE });
+  if (catalogDocument.kind !== 'catalog') throw new Error(`${LOCAL_CATALOG_FILE} is not a catalog`);
+  const { uuid, metadata } = catalogDocument.catalog;
+  for (let attempt = 1; ; attempt++) {
+    if (await findByUuidAndVersion(ctx.db, uuid, metadata.version)) return false;
+    try {
+      await importCatalog(
+        ctx,
+        { fileName: LOCAL_CATALOG_FILE, text: catalogText },
+        { actor: null, requestId: null },
+      );
+      return true;
+    } catch (error) {
+      // Another instance imported it a moment ago.
+      if (error instanceof AppError && error.status === 409) return false;
+      // On SQLite, processes starting together meet on the write lock: the import reads before it
+      // writes, and SQLite refuses (rather than waits for) a read that must become a write after
+      // another process wrote. Look again, a moment later; by then it is usually there.
+      if (!isDatabaseBusy(error) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
