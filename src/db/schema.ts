@@ -27,6 +27,9 @@ export interface Database {
   offering_contacts: OfferingContactsTable;
   accreditation_applications: AccreditationApplicationsTable;
   accreditation_events: AccreditationEventsTable;
+  assessment_results: AssessmentResultsTable;
+  assessment_findings: AssessmentFindingsTable;
+  register_entries: RegisterEntriesTable;
   control_responses: ControlResponsesTable;
 }
 
@@ -380,6 +383,8 @@ export interface AccreditationApplicationsTable {
   created_by_user_id: string | null;
   updated_at: string;
   updated_by_user_id: string | null;
+  /** The audit firm assigned now (migration 0010); also inside `audit_firm`. */
+  audit_firm_id: string | null;
 }
 
 /** One workflow event of an application: its status history. */
@@ -406,4 +411,45 @@ export interface ControlResponsesTable {
   evidence_document_ids: string;
   updated_at: string;
   updated_by_user_id: string | null;
+}
+
+/** An auditor's working result for one control, before the assessment is submitted. */
+export interface AssessmentResultsTable {
+  application_id: string;
+  control_id: string;
+  audit_firm_id: string;
+  result: string;
+  note: string | null;
+  updated_at: string;
+  updated_by_user_id: string | null;
+}
+
+/** An auditor's working finding, before the assessment is submitted. */
+export interface AssessmentFindingsTable {
+  id: string;
+  application_id: string;
+  audit_firm_id: string;
+  control_id: string;
+  severity: string;
+  description: string;
+  due_on: string;
+  created_at: string;
+  created_by_user_id: string | null;
+}
+
+/** The public register: one row per offering ever granted (see migrations/0010). */
+export interface RegisterEntriesTable {
+  offering_id: string;
+  application_id: string;
+  csp_organization_id: string;
+  status: string;
+  level_code: string;
+  level_rank: number;
+  valid_from: string;
+  valid_until: string;
+  decided_on: string;
+  suspended_from: string | null;
+  audit_firm_id: string | null;
+  audit_firm_name: string | null;
+  updated_at: string;
 }

@@ -41,6 +41,7 @@ export function recordColumns(record: AccreditationRecord) {
     submission_control_ids: json(record.submission?.controlIds ?? null),
     return_reasons: json(record.returnReasons),
     audit_firm: json(record.auditFirm),
+    audit_firm_id: record.auditFirm?.id ?? null,
     assessment: json(record.assessment),
     legal_review: json(record.legalReview),
     grant_info: json(record.grant),
