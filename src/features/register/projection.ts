@@ -44,10 +44,24 @@ export async function projectRegisterEntry(
 ): Promise<void> {
   const row = registerEntryOf(record, updatedAt);
   if (!row) return;
-  const { offering_id: _key, ...rest } = row;
   await db
     .insertInto('register_entries')
     .values(row)
-    .onConflict((oc) => oc.column('offering_id').doUpdateSet(rest))
+    .onConflict((oc) =>
+      oc.column('offering_id').doUpdateSet((eb) => ({
+        application_id: eb.ref('excluded.application_id'),
+        csp_organization_id: eb.ref('excluded.csp_organization_id'),
+        status: eb.ref('excluded.status'),
+        level_code: eb.ref('excluded.level_code'),
+        level_rank: eb.ref('excluded.level_rank'),
+        valid_from: eb.ref('excluded.valid_from'),
+        valid_until: eb.ref('excluded.valid_until'),
+        decided_on: eb.ref('excluded.decided_on'),
+        suspended_from: eb.ref('excluded.suspended_from'),
+        audit_firm_id: eb.ref('excluded.audit_firm_id'),
+        audit_firm_name: eb.ref('excluded.audit_firm_name'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
     .execute();
 }
