@@ -51,6 +51,7 @@ export async function updateApplication(
 
 export interface ApplicationFilter {
   cspOrganizationId?: string;
+  auditFirmId?: string;
   status?: string;
   offeringId?: string;
 }
@@ -63,6 +64,8 @@ export async function listApplications(
   let query = db.selectFrom('accreditation_applications');
   if (filter.cspOrganizationId !== undefined)
     query = query.where('csp_organization_id', '=', filter.cspOrganizationId);
+  if (filter.auditFirmId !== undefined)
+    query = query.where('audit_firm_id', '=', filter.auditFirmId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.offeringId !== undefined) query = query.where('offering_id', '=', filter.offeringId);
   const [rows, count] = await Promise.all([
@@ -149,4 +152,31 @@ export function firstApplicationFor(
     .where('offering_id', '=', offeringId)
     .orderBy('created_at')
     .executeTakeFirst();
+}
+
+export interface ApplicationNames {
+  offeringName: string;
+  providerName: string;
+}
+
+/** The offering's and provider's names of each application row, for lists and queues. */
+export async function namesFor(
+  db: Db,
+  rows: readonly Pick<ApplicationRow, 'offering_id'>[],
+): Promise<Map<string, ApplicationNames>> {
+  const ids = [...new Set(rows.map((r) => r.offering_id))];
+  if (ids.length === 0) return new Map();
+  const found = await db
+    .selectFrom('offerings')
+    .innerJoin('organizations', 'organizations.id', 'offerings.organization_id')
+    .select([
+      'offerings.id as id',
+      'offerings.name as offeringName',
+      'organizations.name as providerName',
+    ])
+    .where('offerings.id', 'in', ids)
+    .execute();
+  return new Map(
+    found.map((f) => [f.id, { offeringName: f.offeringName, providerName: f.providerName }]),
+  );
 }

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
+import * as assessment from './assessment.js';
+import { BULK_LIMIT, NOTE_LIMIT, RESULTS, SEVERITIES } from './assessment.js';
 import type { ApplicationRow } from './mapper.js';
+import { namesFor, type ApplicationNames } from './repo.js';
 import { recordOf } from './mapper.js';
 import { LIMITS, RESPONSE_STATUSES, RESPONSIBILITIES } from './responses.js';
 import * as service from './service.js';
@@ -11,15 +14,38 @@ import { STATUSES } from './workflow.js';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v) => Type.Literal(v)));
+/** One of some strings, typed as their union (a union of literals types as never here). */
+const choice = <T extends string>(values: readonly T[]) =>
+  Type.Unsafe<T>(Type.String({ enum: [...values] }));
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Text = (description: string) => Type.String({ maxLength: 5000, description });
+const LevelRefSchema = Type.Object({ code: Type.String(), rank: Type.Integer() });
+const FindingSchema = Type.Object({
+  id: Type.String(),
+  controlId: Type.String(),
+  severity: choice(SEVERITIES),
+  description: Type.String(),
+  dueOn: Type.String(),
+});
+const ConditionInputSchema = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 2000 }), dueOn: Day },
+  { additionalProperties: false },
+);
 
 /** Applications are for the Cloud Office and providers (their own: the tenant check sees to it). */
-const readRule = access.signedIn({ organizationKinds: ['cloud_office', 'csp'] });
+const readRule = access.signedIn({ organizationKinds: ['cloud_office', 'csp', 'audit_firm'] });
 const cspRule = access.signedIn({ organizationKinds: ['csp'] });
+const auditorRule = access.signedIn({ organizationKinds: ['cloud_office', 'audit_firm'] });
+const firmRule = access.signedIn({ organizationKinds: ['audit_firm'] });
 
 /** An application as the API shows it: the workflow's record, plus when and how often it changed. */
-function presentApplication(row: ApplicationRow) {
+function presentApplication(row: ApplicationRow, names: Map<string, ApplicationNames>) {
+  const named = names.get(row.offering_id);
   return {
     ...recordOf(row),
+    offeringName: named?.offeringName ?? '',
+    providerName: named?.providerName ?? '',
     revision: row.revision,
     createdAt: row.created_at,
     createdByUserId: row.created_by_user_id,
@@ -36,19 +62,51 @@ export const ApplicationSchema = Type.Object(
     kind: Type.String(),
     predecessorId: Type.Union([Type.String(), Type.Null()]),
     status: literals(STATUSES),
-    levelSought: Type.Object({ code: Type.String(), rank: Type.Integer() }),
+    levelSought: LevelRefSchema,
     submission: Type.Union([
       Type.Object({ levelVersion: Type.Integer(), controlIds: Type.Array(Type.String()) }),
       Type.Null(),
     ]),
     returnReasons: Type.Union([Type.Array(Type.String()), Type.Null()]),
-    auditFirm: Type.Unknown(),
-    assessment: Type.Unknown(),
-    legalReview: Type.Unknown(),
-    grant: Type.Unknown(),
-    conditions: Type.Array(Type.Unknown()),
-    suspension: Type.Unknown(),
-    closure: Type.Unknown(),
+    offeringName: Type.String(),
+    providerName: Type.String(),
+    auditFirm: nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    assessment: nullable(
+      Type.Object({
+        submittedOn: Type.String(),
+        counts: Type.Object({
+          satisfied: Type.Integer(),
+          not_satisfied: Type.Integer(),
+          not_applicable: Type.Integer(),
+        }),
+        findings: Type.Array(FindingSchema),
+      }),
+    ),
+    legalReview: nullable(
+      Type.Object({ outcome: choice(['cleared', 'objection'] as const), notes: Type.String() }),
+    ),
+    grant: nullable(
+      Type.Object({
+        level: LevelRefSchema,
+        validFrom: Type.String(),
+        validUntil: Type.String(),
+        decidedOn: Type.String(),
+      }),
+    ),
+    conditions: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        text: Type.String(),
+        dueOn: Type.String(),
+        status: choice(['open', 'closed'] as const),
+        closedOn: nullable(Type.String()),
+        closingNote: nullable(Type.String()),
+      }),
+    ),
+    suspension: nullable(Type.Object({ reason: Type.String(), effectiveOn: Type.String() })),
+    closure: nullable(
+      Type.Object({ reasons: Type.Array(Type.String()), successorId: nullable(Type.String()) }),
+    ),
     revision: Type.Integer(),
     createdAt: Type.String(),
     createdByUserId: Type.Union([Type.String(), Type.Null()]),
@@ -90,6 +148,8 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
 ) => {
   const ApplicationRef = Type.Ref('Application');
   const resource = { type: 'application' as const, param: 'id' };
+  const presentOne = async (row: ApplicationRow) =>
+    presentApplication(row, await namesFor(ctx.db, [row]));
 
   app.post(
     '/api/v1/offerings/:id/applications',
@@ -125,7 +185,7 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
       return reply
         .code(201)
         .header('location', `/api/v1/applications/${row.id}`)
-        .send(presentApplication(row));
+        .send(await presentOne(row));
     },
   );
 
@@ -155,7 +215,13 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     async (request) => {
       const { limit = 50, offset = 0, ...filter } = request.query;
       const result = await service.list(ctx, actorOf(request), filter, { limit, offset });
-      return { items: result.items.map(presentApplication), total: result.total, limit, offset };
+      const names = await namesFor(ctx.db, result.items);
+      return {
+        items: result.items.map((row) => presentApplication(row, names)),
+        total: result.total,
+        limit,
+        offset,
+      };
     },
   );
 
@@ -192,7 +258,7 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     async (request) => {
       const view = await service.get(ctx, actorOf(request), request.params.id);
       return {
-        application: presentApplication(view.row),
+        application: await presentOne(view.row),
         allowedActions: view.allowedActions,
         progress: view.progress,
         history: view.history,
@@ -252,20 +318,37 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
       config: { access: readRule, resource },
       schema: {
         tags: ['accreditation'],
-        summary: 'Take a workflow step: submit, withdraw, return, confirm_complete',
+        summary: 'Take a workflow step (submit, assign_audit, accredit, suspend, …)',
         description:
-          "Refused with 409 (transition_not_allowed: not from this state; application_changed: someone acted at the same moment), 403 (not_permitted) or 422 (the step's guard, e.g. controls_unanswered), with the workflow's message. See docs/accreditation-workflow.md.",
-        params: Type.Object({ id: Id, action: literals(service.WIRED_ACTIONS) }),
+          "Each step reads its own fields of the body: withdraw, decline_assessment, revoke {reason}; return, request_legal_documents, refuse {reasons}; assign_audit {auditFirmId}; record_legal_review {outcome, notes}; accredit {level, validUntil, conditions}; suspend {reason, effectiveOn}; reinstate {reason, conditions}; close_condition {conditionId, note}; submit, confirm_complete, submit_assessment (from the auditor's working copy) and resubmit_legal_documents take none. Refused with 409 (transition_not_allowed: not from this state; application_changed: someone acted at the same moment), 403 (not_permitted: not your step, or not your post today) or 422 (the step's guard, e.g. controls_unanswered, level_above_sought, validity_invalid), with the workflow's message. See docs/accreditation-workflow.md.",
+        params: Type.Object({ id: Id, action: literals(service.PERSON_ACTIONS) }),
         body: Type.Optional(
           Type.Object(
             {
               reasons: Type.Optional(
-                Type.Array(Type.String({ maxLength: 5000 }), {
+                Type.Array(Text('one reason'), {
                   maxItems: 50,
-                  description: 'return: why, for the provider',
+                  description: 'return, request_legal_documents, refuse: why',
                 }),
               ),
-              reason: Type.Optional(Type.String({ maxLength: 5000, description: 'withdraw: why' })),
+              reason: Type.Optional(
+                Text('withdraw, decline_assessment, suspend, reinstate, revoke: why'),
+              ),
+              auditFirmId: Type.Optional(Id),
+              outcome: Type.Optional(choice(['cleared', 'objection'] as const)),
+              notes: Type.Optional(Text('record_legal_review: the review, or the objection')),
+              level: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 64,
+                  description: 'accredit: the level granted (the level sought or lower)',
+                }),
+              ),
+              validUntil: Type.Optional(Day),
+              conditions: Type.Optional(Type.Array(ConditionInputSchema, { maxItems: 50 })),
+              effectiveOn: Type.Optional(Day),
+              conditionId: Type.Optional(Id),
+              note: Type.Optional(Text('close_condition: how it was met')),
             },
             { additionalProperties: false },
           ),
@@ -276,7 +359,7 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     async (request) => {
       // A step without input (submit, confirm_complete) may be sent with no body at all.
       const body = request.body as service.ActionInput | undefined;
-      return presentApplication(
+      return presentOne(
         await service.act(
           ctx,
           actorOf(request),
@@ -286,6 +369,210 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
           requestContext(request),
         ),
       );
+    },
+  );
+
+  for (const kind of ['renewal', 'reassessment'] as const) {
+    app.post(
+      `/api/v1/applications/:id/${kind}s`,
+      {
+        config: {
+          access: kind === 'renewal' ? cspRule : access.signedIn({ power: 'assign_audit' }),
+          resource,
+        },
+        schema: {
+          tags: ['accreditation'],
+          summary:
+            kind === 'renewal'
+              ? 'Open a renewal of an accreditation in force (the provider, within the renewal window)'
+              : 'Open a reassessment of an accreditation in force (the Director Audits)',
+          description:
+            'A new application, as a draft, linked to the accreditation it would replace; that one stays in force until the new one is granted.',
+          params: Type.Object({ id: Id }),
+          body: Type.Object(
+            {
+              levelSought: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 64,
+                  description: 'Defaults to the level granted now',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: ApplicationRef },
+        },
+      },
+      async (request, reply) => {
+        const row = await service.openSuccessor(
+          ctx,
+          actorOf(request),
+          request.params.id,
+          kind,
+          request.body.levelSought,
+          requestContext(request),
+        );
+        return reply
+          .code(201)
+          .header('location', `/api/v1/applications/${row.id}`)
+          .send(await presentOne(row));
+      },
+    );
+  }
+
+  const ResultSchema = Type.Object({
+    controlId: Type.String(),
+    result: choice(RESULTS),
+    note: nullable(Type.String()),
+    updatedAt: Type.String(),
+  });
+  const ResultFields = {
+    result: choice(RESULTS),
+    note: Type.Optional(nullable(Type.String({ maxLength: NOTE_LIMIT }))),
+  };
+
+  app.get(
+    '/api/v1/applications/:id/assessment',
+    {
+      config: { access: auditorRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: "The assigned audit firm's assessment in progress, with progress",
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({
+            auditFirm: nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+            levelVersion: nullable(Type.Integer()),
+            controlIds: Type.Array(Type.String()),
+            results: Type.Array(ResultSchema),
+            findings: Type.Array(FindingSchema),
+            progress: Type.Object({
+              total: Type.Integer(),
+              recorded: Type.Integer(),
+              satisfied: Type.Integer(),
+              notSatisfied: Type.Integer(),
+              notApplicable: Type.Integer(),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => assessment.getAssessment(ctx, actorOf(request), request.params.id),
+  );
+
+  app.put(
+    '/api/v1/applications/:id/assessment/results/:controlId',
+    {
+      config: { access: firmRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: 'Record the result of one control (the assigned audit firm, in assessment)',
+        params: Type.Object({ id: Id, controlId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        body: Type.Object(ResultFields, { additionalProperties: false }),
+        response: { 200: ResultSchema },
+      },
+    },
+    async (request) => {
+      const [saved] = await assessment.putResults(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        [{ controlId: request.params.controlId, ...request.body }],
+        requestContext(request),
+        { single: true },
+      );
+      return saved;
+    },
+  );
+
+  app.put(
+    '/api/v1/applications/:id/assessment/results',
+    {
+      config: { access: firmRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: "Record many controls' results at once (e.g. from the firm's own tooling)",
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            items: Type.Array(
+              Type.Object(
+                { controlId: Type.String({ minLength: 1, maxLength: 100 }), ...ResultFields },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: BULK_LIMIT },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(ResultSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await assessment.putResults(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        request.body.items,
+        requestContext(request),
+        { single: false },
+      ),
+    }),
+  );
+
+  app.post(
+    '/api/v1/applications/:id/assessment/findings',
+    {
+      config: { access: firmRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: 'Add a finding (what is wrong, how bad, fixed by when)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            controlId: Type.String({ minLength: 1, maxLength: 100 }),
+            severity: choice(SEVERITIES),
+            description: Type.String({ minLength: 1, maxLength: NOTE_LIMIT }),
+            dueOn: Day,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: FindingSchema },
+      },
+    },
+    async (request, reply) => {
+      const finding = await assessment.addFinding(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        request.body,
+        requestContext(request),
+      );
+      return reply.code(201).send(finding);
+    },
+  );
+
+  app.delete(
+    '/api/v1/applications/:id/assessment/findings/:findingId',
+    {
+      config: { access: firmRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: 'Delete a finding of the assessment in progress',
+        params: Type.Object({ id: Id, findingId: Id }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await assessment.deleteFinding(
+        ctx,
+        actorOf(request),
+        request.params.id,
+        request.params.findingId,
+        requestContext(request),
+      );
+      return reply.code(204).send(null);
     },
   );
 };

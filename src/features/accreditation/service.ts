@@ -9,6 +9,8 @@ import { forEachControl } from '../../oscal/walk.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { isWithdrawn } from '../catalogs/flatten.js';
 import { documentOrganization } from '../documents/repo.js';
+import { findOrganization } from '../organizations/repo.js';
+import { projectRegisterEntry } from '../register/projection.js';
 import {
   auditActor,
   isOfficeStaff,
@@ -20,7 +22,9 @@ import type { Role } from '../identity/roles.js';
 import * as levelRepo from '../levels/repo.js';
 import { publishedCatalog } from '../levels/service.js';
 import type { Power } from '../office/positions.js';
-import type { AccreditationEvent } from './events.js';
+import * as assessmentRepo from './assessment-repo.js';
+import { findingOf } from './assessment-repo.js';
+import type { AccreditationEvent, ApplicationKind, AssessmentResult, LevelRef } from './events.js';
 import { newRow, recordOf, responseOf, responseRow, type ApplicationRow } from './mapper.js';
 import * as repo from './repo.js';
 import {
@@ -30,30 +34,55 @@ import {
   type ResponseProgress,
 } from './responses.js';
 import {
+  ACTION_PHRASES,
   allowedActions,
-  FINAL_STATUSES,
+  APPLICATION_STATUSES,
+  OPEN_RULES,
   openApplication,
   transition,
   type AccreditationRecord,
   type AccreditationStatus,
+  SYSTEM,
   type Action,
+  type ActionType,
   type ActorRule,
+  type NewCondition,
+  type PredecessorFacts,
   type RefusalCode,
 } from './workflow.js';
 
 /** Provider roles that may prepare answers; only APPLICANT_ROLES commit (open, submit, withdraw). */
 export const RESPONDER_ROLES: readonly Role[] = ['csp_admin', 'csp_security_officer', 'csp_staff'];
 
-/** The actions wired to routes so far; the rest of the workflow follows in later work. */
-export const WIRED_ACTIONS = ['submit', 'withdraw', 'return', 'confirm_complete'] as const;
-export type WiredAction = (typeof WIRED_ACTIONS)[number];
+/** The actions people take through the API; `expire` and `supersede` are the system's alone. */
+export const PERSON_ACTIONS = [
+  'submit',
+  'withdraw',
+  'return',
+  'confirm_complete',
+  'assign_audit',
+  'decline_assessment',
+  'submit_assessment',
+  'request_legal_documents',
+  'resubmit_legal_documents',
+  'record_legal_review',
+  'accredit',
+  'refuse',
+  'suspend',
+  'reinstate',
+  'revoke',
+  'close_condition',
+] as const satisfies readonly ActionType[];
+export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** States in which the provider edits its answers. */
 const EDITABLE: readonly AccreditationStatus[] = ['draft', 'returned'];
 
 /** What each workflow refusal is over HTTP: the state (409), authority (403), the input (422). */
 function refusal(code: RefusalCode, message: string): AppError {
-  if (code === 'transition_not_allowed') return new AppError(409, code, message);
+  if (code === 'transition_not_allowed' || code === 'successor_open') {
+    return new AppError(409, code, message);
+  }
   if (code === 'not_permitted') return new AppError(403, code, message);
   return new AppError(422, code, message);
 }
@@ -71,7 +100,7 @@ async function appendEvent(
   trx: Kysely<Database>,
   applicationId: string,
   event: AccreditationEvent,
-  actor: Actor,
+  actor: Actor | null,
   power: Power | undefined,
 ): Promise<void> {
   await repo.insertEvent(trx, {
@@ -80,7 +109,7 @@ async function appendEvent(
     seq: await repo.nextEventSeq(trx, applicationId),
     type: event.type,
     event: JSON.stringify(event),
-    actor_user_id: actor.userId,
+    actor_user_id: actor?.userId ?? null,
     actor_position: positionFor(actor, power),
     at: event.at,
   });
@@ -133,6 +162,69 @@ export async function open(
 ): Promise<ApplicationRow> {
   const provider = await repo.offeringProvider(ctx.db, offeringId);
   if (!provider) throw AppError.notFound(`There is no offering ${JSON.stringify(offeringId)}.`);
+  return openRecord(
+    ctx,
+    actor,
+    { offeringId, provider, kind: 'initial', levelCode },
+    null,
+    request,
+  );
+}
+
+/**
+ * Opens a renewal (the provider, within the renewal window) or a reassessment (the office) of an
+ * accreditation in force. It runs the whole review again; the accreditation stays in force until
+ * the successor is granted, which supersedes it.
+ */
+export async function openSuccessor(
+  ctx: AppContext,
+  actor: Actor,
+  predecessorId: string,
+  kind: 'renewal' | 'reassessment',
+  levelCode: string | undefined,
+  request: RequestContext,
+): Promise<ApplicationRow> {
+  const row = await load(ctx, predecessorId);
+  const predecessor = recordOf(row);
+  const successor = await trxFreeSuccessor(ctx, predecessorId);
+  return openRecord(
+    ctx,
+    actor,
+    {
+      offeringId: predecessor.offeringId,
+      provider: predecessor.cspOrganizationId,
+      kind,
+      levelCode: levelCode ?? predecessor.grant?.level.code ?? predecessor.levelSought.code,
+    },
+    {
+      id: predecessor.id,
+      offeringId: predecessor.offeringId,
+      cspOrganizationId: predecessor.cspOrganizationId,
+      status: predecessor.status,
+      validUntil: predecessor.grant?.validUntil ?? '',
+      successorOpen: successor !== undefined,
+    },
+    request,
+  );
+}
+
+function trxFreeSuccessor(ctx: AppContext, predecessorId: string) {
+  return ctx.db
+    .selectFrom('accreditation_applications')
+    .select('id')
+    .where('predecessor_id', '=', predecessorId)
+    .where('status', 'in', [...APPLICATION_STATUSES])
+    .executeTakeFirst();
+}
+
+async function openRecord(
+  ctx: AppContext,
+  actor: Actor,
+  input: { offeringId: string; provider: string; kind: ApplicationKind; levelCode: string },
+  predecessor: PredecessorFacts | null,
+  request: RequestContext,
+): Promise<ApplicationRow> {
+  const { offeringId, levelCode } = input;
   const published = await latestPublished(ctx.db, levelCode);
   if (!published) {
     throw AppError.badRequest(
@@ -151,10 +243,10 @@ export async function open(
     {
       id: randomUUID(),
       offeringId,
-      cspOrganizationId: provider,
-      kind: 'initial',
+      cspOrganizationId: input.provider,
+      kind: input.kind,
       levelSought: { code: published.level.code, rank: published.level.rank },
-      predecessor: null,
+      predecessor,
     },
     actor,
     ctx.clock.now(),
@@ -167,7 +259,7 @@ export async function open(
       .selectFrom('accreditation_applications')
       .select('id')
       .where('offering_id', '=', offeringId)
-      .where('status', 'not in', [...FINAL_STATUSES, 'accredited', 'suspended'])
+      .where('status', 'in', [...APPLICATION_STATUSES])
       .executeTakeFirst();
     if (open) {
       throw AppError.conflict(
@@ -176,15 +268,23 @@ export async function open(
       );
     }
     await repo.insertApplication(trx, newRow(record, stamp(ctx, actor)));
-    await appendEvent(trx, record.id, opened.event, actor, undefined);
+    await appendEvent(trx, record.id, opened.event, actor, powerOf(OPEN_RULES[input.kind]));
     await recordAuditEvent(
       trx,
       {
-        actor: auditActor(actor),
-        action: 'accreditation.open',
+        actor: auditActor(actor, powerOf(OPEN_RULES[input.kind])),
+        action:
+          input.kind === 'initial' ? 'accreditation.open' : `accreditation.open_${input.kind}`,
         outcome: 'success',
         target: { type: 'application', id: record.id },
-        summary: { after: { offeringId, levelSought: record.levelSought.code, status: 'draft' } },
+        summary: {
+          after: {
+            offeringId,
+            levelSought: record.levelSought.code,
+            status: 'draft',
+            ...(predecessor ? { predecessorId: predecessor.id } : {}),
+          },
+        },
         requestId: request.requestId,
       },
       ctx.clock,
@@ -198,18 +298,19 @@ export interface ApplicationListFilter {
   offeringId?: string;
 }
 
-/** Providers see their own applications; the Cloud Office sees all. */
+/** Providers see their own applications, audit firms those assigned to them; the Cloud Office all. */
 export async function list(
   ctx: AppContext,
   actor: Actor,
   filter: ApplicationListFilter,
   page: { limit: number; offset: number },
 ) {
-  const result = await repo.listApplications(
-    ctx.db,
-    { ...filter, ...(isOfficeStaff(actor) ? {} : { cspOrganizationId: actor.organizationId }) },
-    page,
-  );
+  const scope = isOfficeStaff(actor)
+    ? {}
+    : actor.organizationKind === 'audit_firm'
+      ? { auditFirmId: actor.organizationId }
+      : { cspOrganizationId: actor.organizationId };
+  const result = await repo.listApplications(ctx.db, { ...filter, ...scope }, page);
   return { items: result.rows, total: result.total };
 }
 
@@ -342,19 +443,88 @@ export async function putResponse(
   return response;
 }
 
+/** A condition as the DG Cloud writes it; the service gives it its id. */
+export interface ConditionInput {
+  text: string;
+  dueOn: string;
+}
+
+/** What a person sends with an action; each action reads its own fields. */
 export interface ActionInput {
   reasons?: string[];
   reason?: string;
+  auditFirmId?: string;
+  outcome?: 'cleared' | 'objection';
+  notes?: string;
+  level?: string;
+  validUntil?: string;
+  conditions?: ConditionInput[];
+  effectiveOn?: string;
+  conditionId?: string;
+  note?: string;
 }
 
-/** Builds the workflow action; the service supplies what the provider does not (submit's facts). */
+/** The fields each action needs; a missing one is refused before the workflow sees it. */
+const REQUIRED_FIELDS: Partial<Record<PersonAction, readonly (keyof ActionInput)[]>> = {
+  withdraw: ['reason'],
+  return: ['reasons'],
+  assign_audit: ['auditFirmId'],
+  decline_assessment: ['reason'],
+  request_legal_documents: ['reasons'],
+  record_legal_review: ['outcome'],
+  accredit: ['level', 'validUntil'],
+  refuse: ['reasons'],
+  suspend: ['reason', 'effectiveOn'],
+  reinstate: ['reason'],
+  revoke: ['reason'],
+  close_condition: ['conditionId', 'note'],
+};
+
+function checkRequired(type: PersonAction, input: ActionInput): void {
+  const missing = (REQUIRED_FIELDS[type] ?? []).filter((field) => input[field] === undefined);
+  if (missing.length > 0) {
+    // 422 like the workflow's own input refusals: the body is well formed, the step lacks input.
+    throw new AppError(
+      422,
+      'input_invalid',
+      `To ${ACTION_PHRASES[type]}, send ${missing.map((m) => `"${m}"`).join(' and ')}.`,
+      missing.map((field) => ({ in: 'body', pointer: `/${field}`, message: 'is required' })),
+    );
+  }
+}
+
+function newConditions(input: ConditionInput[] | undefined): NewCondition[] {
+  return (input ?? []).map((c) => ({ id: randomUUID(), text: c.text, dueOn: c.dueOn }));
+}
+
+/** A level by code, as the workflow compares levels; a 422 naming the field when unknown. */
+async function levelRef(db: Kysely<Database>, code: string, pointer: string): Promise<LevelRef> {
+  const level = await levelRepo.findLevelByCode(db, code);
+  if (!level) {
+    throw new AppError(
+      422,
+      'input_invalid',
+      `There is no security level ${JSON.stringify(code)}.`,
+      [
+        {
+          in: 'body',
+          pointer,
+          message: `must be the code of a security level (got ${JSON.stringify(code)})`,
+        },
+      ],
+    );
+  }
+  return { code: level.code, rank: level.rank };
+}
+
+/** Builds the workflow action; the service supplies what the caller does not (facts it looks up). */
 async function actionFor(
-  ctx: AppContext,
   db: Kysely<Database>,
   record: AccreditationRecord,
-  type: WiredAction,
+  type: PersonAction,
   input: ActionInput,
 ): Promise<Action> {
+  checkRequired(type, input);
   switch (type) {
     case 'submit': {
       const found = await latestPublished(db, record.levelSought.code);
@@ -375,61 +545,191 @@ async function actionFor(
       };
     }
     case 'return':
+    case 'request_legal_documents':
+    case 'refuse':
       return { type, reasons: input.reasons ?? [] };
     case 'withdraw':
+    case 'decline_assessment':
+    case 'revoke':
       return { type, reason: input.reason ?? '' };
     case 'confirm_complete':
+    case 'resubmit_legal_documents':
       return { type };
+    case 'assign_audit': {
+      const firmId = input.auditFirmId ?? '';
+      const firm = await findOrganization(db, firmId);
+      if (firm?.kind !== 'audit_firm') {
+        throw new AppError(
+          422,
+          'input_invalid',
+          `There is no audit firm ${JSON.stringify(firmId)}.`,
+          [{ in: 'body', pointer: '/auditFirmId', message: 'must be the id of an audit firm' }],
+        );
+      }
+      return {
+        type,
+        auditFirm: { id: firm.id, name: firm.name, registered: firm.status === 'active' },
+      };
+    }
+    case 'submit_assessment': {
+      const firmId = record.auditFirm?.id ?? '';
+      const [results, findings] = await Promise.all([
+        assessmentRepo.listResults(db, record.id, firmId),
+        assessmentRepo.listFindings(db, record.id, firmId),
+      ]);
+      return {
+        type,
+        results: results.map((r) => ({
+          controlId: r.control_id,
+          result: r.result as AssessmentResult,
+        })),
+        findings: findings.map(findingOf),
+      };
+    }
+    case 'record_legal_review':
+      return { type, outcome: input.outcome ?? 'cleared', notes: input.notes ?? '' };
+    case 'accredit': {
+      const predecessor =
+        record.predecessorId === null
+          ? undefined
+          : await repo.findApplication(db, record.predecessorId);
+      return {
+        type,
+        level: await levelRef(db, input.level ?? '', '/level'),
+        validUntil: input.validUntil ?? '',
+        conditions: newConditions(input.conditions),
+        predecessorStatus: (predecessor?.status as AccreditationStatus | undefined) ?? null,
+      };
+    }
+    case 'suspend':
+      return { type, reason: input.reason ?? '', effectiveOn: input.effectiveOn ?? '' };
+    case 'reinstate':
+      return { type, reason: input.reason ?? '', conditions: newConditions(input.conditions) };
+    case 'close_condition':
+      return { type, conditionId: input.conditionId ?? '', note: input.note ?? '' };
   }
 }
 
+/** Who takes a step: a person through the API, or the system applying the calendar. */
+type Taker = { person: Actor } | { system: true };
+
 /**
- * Takes a workflow action: the record, the event, the history row and the audit event are
- * written together or not at all. The update is conditional on the revision read, so of two
- * people acting at once exactly one succeeds; the other is told it changed meanwhile.
+ * Applies one step inside `trx`: reads the record, runs the state machine, writes the record
+ * (conditional on the revision read), its history event, the register's row and the audit event.
+ * A granted renewal or reassessment supersedes its predecessor in the same transaction.
+ */
+async function applyStep(
+  ctx: AppContext,
+  trx: Kysely<Database>,
+  taker: Taker,
+  id: string,
+  build: (record: AccreditationRecord) => Promise<Action>,
+  request: RequestContext,
+  auditInput: object = {},
+): Promise<AccreditationRecord> {
+  const row = await repo.findApplication(trx, id);
+  if (!row) throw AppError.notFound(`There is no application ${JSON.stringify(id)}.`);
+  const record = recordOf(row);
+  const action = await build(record);
+  const actor = 'person' in taker ? taker.person : null;
+  const now = ctx.clock.now();
+  const result = transition(record, action, actor ?? SYSTEM, now);
+  if (!result.ok) throw refusal(result.code, result.message);
+  const power = powerOf(result.row.by);
+  const at = now.toISOString();
+  if (
+    !(await repo.updateApplication(trx, result.next, row.revision, {
+      at,
+      userId: actor?.userId ?? null,
+    }))
+  ) {
+    throw changedMeanwhile();
+  }
+  await appendEvent(trx, id, result.event, actor, power);
+  await projectRegisterEntry(trx, result.next, at);
+  if (action.type === 'assign_audit' || action.type === 'decline_assessment') {
+    // A new firm starts its own assessment; the earlier firm's working copy goes with its access.
+    await assessmentRepo.clearWorkingCopy(trx, id);
+  }
+  await recordAuditEvent(
+    trx,
+    {
+      actor: actor ? auditActor(actor, power) : {},
+      action: `accreditation.${action.type}`,
+      outcome: 'success',
+      target: { type: 'application', id },
+      summary: {
+        before: { status: record.status },
+        after: { status: result.next.status, ...auditInput },
+      },
+      requestId: request.requestId,
+    },
+    ctx.clock,
+  );
+  if (action.type === 'accredit' && result.next.predecessorId !== null) {
+    const predecessorId = result.next.predecessorId;
+    const predecessor = await repo.findApplication(trx, predecessorId);
+    // An expired predecessor stays expired; one still in force is replaced now.
+    if (predecessor?.status === 'accredited') {
+      await applyStep(
+        ctx,
+        trx,
+        { system: true },
+        predecessorId,
+        () => Promise.resolve({ type: 'supersede', successorId: id }),
+        request,
+      );
+    }
+  }
+  return result.next;
+}
+
+/**
+ * Takes a workflow action: the record, the event, the history row, the register and the audit
+ * event are written together or not at all. The update is conditional on the revision read, so
+ * of two people acting at once exactly one succeeds; the other is told it changed meanwhile.
  */
 export async function act(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  type: WiredAction,
+  type: PersonAction,
   input: ActionInput,
   request: RequestContext,
 ): Promise<ApplicationRow> {
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      const row = await repo.findApplication(trx, id);
-      if (!row) throw AppError.notFound(`There is no application ${JSON.stringify(id)}.`);
-      const record = recordOf(row);
-      const action = await actionFor(ctx, trx, record, type, input);
-      const result = transition(record, action, actor, ctx.clock.now());
-      if (!result.ok) throw refusal(result.code, result.message);
-      const power = powerOf(result.row.by);
-      if (!(await repo.updateApplication(trx, result.next, row.revision, stamp(ctx, actor)))) {
-        throw changedMeanwhile();
-      }
-      await appendEvent(trx, id, result.event, actor, power);
-      await recordAuditEvent(
-        trx,
-        {
-          actor: auditActor(actor, power),
-          action: `accreditation.${type}`,
-          outcome: 'success',
-          target: { type: 'application', id },
-          summary: {
-            before: { status: record.status },
-            after: { status: result.next.status, ...input },
-          },
-          requestId: request.requestId,
-        },
-        ctx.clock,
+    await ctx.db
+      .transaction()
+      .execute((trx) =>
+        applyStep(
+          ctx,
+          trx,
+          { person: actor },
+          id,
+          (record) => actionFor(trx, record, type, input),
+          request,
+          input,
+        ),
       );
-    });
   } catch (error) {
     if (isUniqueViolation(error)) throw changedMeanwhile();
     throw error;
   }
   return load(ctx, id);
+}
+
+/** The system applies what the calendar decides (expiry); the same step, with nobody signed in. */
+export async function actAsSystem(
+  ctx: AppContext,
+  id: string,
+  action: Extract<Action, { type: 'expire' }>,
+): Promise<AccreditationRecord> {
+  return ctx.db.transaction().execute((trx) =>
+    applyStep(ctx, trx, { system: true }, id, () => Promise.resolve(action), {
+      actor: null,
+      requestId: null,
+    }),
+  );
 }
 
 function changedMeanwhile(): AppError {

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { Actor } from '../identity/actor.js';
 import type { Role } from '../identity/roles.js';
 import { ALL_ROLES } from '../identity/roles.js';
@@ -9,18 +11,28 @@ import { ALL_ROLES } from '../identity/roles.js';
 export const DOCUMENT_ROLES: readonly Role[] = ALL_ROLES.filter((role) => role !== 'board_member');
 
 /**
- * Whether an actor may read a document owned by `organizationId`: its organization's users and
- * Cloud Office officers. Routes that name a document also pass the tenant check of
- * identity/access.ts (through the `document` owner lookup in identity/resources.ts), which
- * answers 404 to other organizations before this runs.
- *
- * The place to widen access later, e.g. to the audit firm assigned to an application that holds
- * the document: add the rule here (it may become async and take the database), and make the
- * `document` owner lookup name that firm as well so the tenant check lets its users through.
+ * Whether an actor may read a document owned by `organizationId`: its organization's users, Cloud
+ * Office officers, and the auditors of a firm assessing one of that organization's applications
+ * now (they read its evidence; the access ends when the assessment does). Routes that name a
+ * document also pass the tenant check of identity/access.ts, whose `document` owner lookup in
+ * identity/resources.ts names the same firms.
  */
-export function mayReadDocument(actor: Actor, organizationId: string): boolean {
+export async function mayReadDocument(
+  db: Kysely<Database>,
+  actor: Actor,
+  organizationId: string,
+): Promise<boolean> {
   if (actor.organizationId === organizationId) return true;
-  return actor.organizationKind === 'cloud_office' && actor.role === 'officer';
+  if (actor.organizationKind === 'cloud_office') return actor.role === 'officer';
+  if (actor.organizationKind !== 'audit_firm') return false;
+  const assessing = await db
+    .selectFrom('accreditation_applications')
+    .select('id')
+    .where('csp_organization_id', '=', organizationId)
+    .where('audit_firm_id', '=', actor.organizationId)
+    .where('status', '=', 'in_assessment')
+    .executeTakeFirst();
+  return assessing !== undefined;
 }
 
 /** The organization whose documents an actor's lists are limited to; undefined: any. */

@@ -97,7 +97,7 @@ export async function upload(
 /** A document's metadata, if the actor may read it; otherwise the same 404 as a missing one. */
 export async function get(ctx: AppContext, actor: Actor, id: string): Promise<repo.DocumentRow> {
   const row = await repo.findDocument(ctx.db, id);
-  if (!row || !mayReadDocument(actor, row.organization_id)) {
+  if (!row || !(await mayReadDocument(ctx.db, actor, row.organization_id))) {
     throw AppError.notFound(`There is no document ${JSON.stringify(id)}.`);
   }
   return row;

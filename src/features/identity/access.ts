@@ -242,7 +242,8 @@ export function registerAccessControl(app: App, ctx: AppContext): void {
       owner.public ||
       !actor ||
       isOfficeStaff(actor) ||
-      owner.organizationId === actor.organizationId
+      owner.organizationId === actor.organizationId ||
+      owner.sharedWith?.includes(actor.organizationId)
     )
       return;
     await deny(ctx, request, `${ref.type} ${id} belongs to another organization`);

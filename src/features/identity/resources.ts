@@ -5,6 +5,8 @@ import type { Database } from '../../db/schema.js';
 export interface ResourceOwner {
   organizationId: string | null;
   public: boolean;
+  /** Other organizations whose users may reach the record (an assigned audit firm). */
+  sharedWith?: readonly string[];
 }
 
 type Lookup = (db: Kysely<Database>, id: string) => Promise<ResourceOwner | undefined>;
@@ -39,14 +41,28 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
-  // Who else may read a document is decided in features/documents/access.ts.
+  // Who else may read a document is decided in features/documents/access.ts: here, the audit
+  // firms assessing one of the owner's applications now.
   document: async (db, id) => {
     const row = await db
       .selectFrom('documents')
       .select('organization_id')
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && { organizationId: row.organization_id, public: false };
+    if (!row) return undefined;
+    const firms = await db
+      .selectFrom('accreditation_applications')
+      .select('audit_firm_id')
+      .distinct()
+      .where('csp_organization_id', '=', row.organization_id)
+      .where('status', '=', 'in_assessment')
+      .where('audit_firm_id', 'is not', null)
+      .execute();
+    return {
+      organizationId: row.organization_id,
+      public: false,
+      sharedWith: firms.flatMap((f) => (f.audit_firm_id === null ? [] : [f.audit_firm_id])),
+    };
   },
   // A cloud service offering belongs to its provider.
   offering: async (db, id) => {
@@ -57,14 +73,21 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
-  // An accreditation application belongs to the applying provider.
+  // An accreditation application belongs to the applying provider; the audit firm assigned to
+  // assess it may reach it too, and loses that the moment it is reassigned.
   application: async (db, id) => {
     const row = await db
       .selectFrom('accreditation_applications')
-      .select('csp_organization_id')
+      .select(['csp_organization_id', 'audit_firm_id'])
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && { organizationId: row.csp_organization_id, public: false };
+    return (
+      row && {
+        organizationId: row.csp_organization_id,
+        public: false,
+        sharedWith: row.audit_firm_id === null ? [] : [row.audit_firm_id],
+      }
+    );
   },
 } satisfies Record<string, Lookup>;
 
