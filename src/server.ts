@@ -4,6 +4,7 @@ import { AppContext, type ContextOverrides } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp, type App } from './http/app.js';
 import { seedDefaultContent } from './features/levels/seed.js';
+import { startAccreditationCalendar } from './jobs/accreditation.js';
 import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
 
@@ -47,6 +48,7 @@ export async function startServer(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const outbox = startOutboxWorker(ctx);
     const notices = startNoticeWorker(ctx);
+    const calendar = startAccreditationCalendar(ctx);
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -59,6 +61,7 @@ export async function startServer(
             await app.close();
           } finally {
             await notices.stop();
+            await calendar.stop();
             await outbox.stop();
             await ctx.close();
           }

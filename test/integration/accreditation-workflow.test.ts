@@ -500,6 +500,12 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
     await refused(audits, id, 'assign_audit', { auditFirmId: firmId }, 422, 'audit_firm_unchanged');
     await ok(audits, id, 'assign_audit', { auditFirmId: otherFirmId });
     assert.equal((await auditor.get(`/api/v1/applications/${id}`)).statusCode, 404);
+    // The new firm's auditors are told by e-mail, through the outbox written with the step.
+    const told = (await t.ctx.db.selectFrom('outbox').select('payload').execute())
+      .map((row) => JSON.parse(row.payload) as { to: string; subject: string })
+      .filter((mail) => mail.to === emails.otherAuditor);
+    assert.equal(told.length, 1);
+    assert.match(told[0]?.subject ?? '', /Assessment assigned/);
     const fresh = (
       await otherAuditor.get(`/api/v1/applications/${id}/assessment`)
     ).json<Assessment>();

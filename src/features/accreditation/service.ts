@@ -23,6 +23,7 @@ import * as levelRepo from '../levels/repo.js';
 import { publishedCatalog } from '../levels/service.js';
 import type { Power } from '../office/positions.js';
 import * as assessmentRepo from './assessment-repo.js';
+import { notifyStep } from './notifications.js';
 import { findingOf } from './assessment-repo.js';
 import type { AccreditationEvent, ApplicationKind, AssessmentResult, LevelRef } from './events.js';
 import { newRow, recordOf, responseOf, responseRow, type ApplicationRow } from './mapper.js';
@@ -647,6 +648,8 @@ async function applyStep(
   }
   await appendEvent(trx, id, result.event, actor, power);
   await projectRegisterEntry(trx, result.next, at);
+  const names = await repo.namesFor(trx, [row]);
+  await notifyStep(trx, ctx.clock, result.event, names.get(row.offering_id)?.offeringName ?? '');
   if (action.type === 'assign_audit' || action.type === 'decline_assessment') {
     // A new firm starts its own assessment; the earlier firm's working copy goes with its access.
     await assessmentRepo.clearWorkingCopy(trx, id);
