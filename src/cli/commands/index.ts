@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerAccreditationCommands } from './accreditation.js';
 import { registerAuditCommands } from './audit.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerLevelCommands } from './level.js';
@@ -19,4 +20,5 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerProfileCommands,
   registerLevelCommands,
   registerOfferingCommands,
+  registerAccreditationCommands,
 ];
