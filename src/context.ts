@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/index.js';
+import { AccreditationEvents } from './features/accreditation/subscribers.js';
 import { loadSecretKey, SecretBox } from './features/identity/secret-key.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -20,6 +21,8 @@ export interface ContextOverrides {
  */
 export class AppContext {
   private closed = false;
+  /** The accreditation workflow's events, for the features that subscribe to them. */
+  readonly accreditationEvents = new AccreditationEvents();
 
   private constructor(
     readonly config: Config,

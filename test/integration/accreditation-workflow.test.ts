@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
+import { STANDING_EVENTS } from '../../src/features/accreditation/events.js';
 import { seedDefaultContent } from '../../src/features/levels/seed.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -388,6 +389,19 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
   it('suspends, reinstates, closes conditions and revokes, keeping the register in step', async () => {
     const { id, offeringId } = await submitted();
     await toDecision(id);
+    // A subscriber to the standing events hears each change once, inside its transaction; one that
+    // fails refuses the step and nothing of it is stored.
+    const heard: string[] = [];
+    let failNext = false;
+    const unsubscribe = t.ctx.accreditationEvents.subscribe(
+      [...STANDING_EVENTS],
+      async (trx, event) => {
+        if (failNext) throw new Error('subscriber failed');
+        heard.push(event.type);
+        await trx.selectFrom('register_entries').select('status').execute();
+      },
+    );
+    after(unsubscribe);
     const granted = await ok(dg, id, 'accredit', {
       level: 'baseline',
       validUntil: '2027-05-31',
@@ -452,10 +466,22 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
       'condition_not_open',
     );
 
+    failNext = true;
+    const failed = await act(dg, id, 'revoke', { reason: 'Repeated breaches.' });
+    assert.equal(failed.statusCode, 500, failed.body);
+    assert.equal((await detail(dg, id)).application.status, 'accredited');
+    assert.equal((await register(offeringId))?.status, 'accredited');
+    failNext = false;
     const revoked = await ok(dg, id, 'revoke', { reason: 'Repeated breaches.' });
     assert.equal(revoked.status, 'revoked');
     assert.equal((await register(offeringId))?.status, 'revoked');
     await refused(dg, id, 'reinstate', { reason: 'No.' }, 409, 'transition_not_allowed');
+    assert.deepEqual(heard, [
+      'AccreditationGranted',
+      'AccreditationSuspended',
+      'AccreditationReinstated',
+      'AccreditationRevoked',
+    ]);
   });
 
   it('refuses an application, with reasons, and a decision by an officer whose post ended', async () => {

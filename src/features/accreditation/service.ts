@@ -270,6 +270,7 @@ async function openRecord(
     }
     await repo.insertApplication(trx, newRow(record, stamp(ctx, actor)));
     await appendEvent(trx, record.id, opened.event, actor, powerOf(OPEN_RULES[input.kind]));
+    await ctx.accreditationEvents.publish(trx, opened.event);
     await recordAuditEvent(
       trx,
       {
@@ -648,6 +649,7 @@ async function applyStep(
   }
   await appendEvent(trx, id, result.event, actor, power);
   await projectRegisterEntry(trx, result.next, at);
+  await ctx.accreditationEvents.publish(trx, result.event);
   const names = await repo.namesFor(trx, [row]);
   await notifyStep(trx, ctx.clock, result.event, names.get(row.offering_id)?.offeringName ?? '');
   if (action.type === 'assign_audit' || action.type === 'decline_assessment') {
