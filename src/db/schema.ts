@@ -27,6 +27,7 @@ export interface Database {
   offering_contacts: OfferingContactsTable;
   accreditation_applications: AccreditationApplicationsTable;
   accreditation_events: AccreditationEventsTable;
+  application_documents: ApplicationDocumentsTable;
   assessment_results: AssessmentResultsTable;
   assessment_findings: AssessmentFindingsTable;
   register_entries: RegisterEntriesTable;
@@ -411,6 +412,15 @@ export interface ControlResponsesTable {
   evidence_document_ids: string;
   updated_at: string;
   updated_by_user_id: string | null;
+}
+
+/** A document attached to an application, in the order the provider gave. */
+export interface ApplicationDocumentsTable {
+  application_id: string;
+  document_id: string;
+  position: number;
+  added_at: string;
+  added_by_user_id: string | null;
 }
 
 /** An auditor's working result for one control, before the assessment is submitted. */

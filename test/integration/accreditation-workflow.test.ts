@@ -511,6 +511,45 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
     assert.equal(await register(offeringId), undefined);
   });
 
+  it("attaches the provider's legal documents while it may, and only its own", async () => {
+    const offeringId = await buildOffering(t.ctx, cspId);
+    const opened = await admin.send('POST', `/api/v1/offerings/${offeringId}/applications`, {
+      levelSought: 'baseline',
+    });
+    const id = opened.json<Application>().id;
+    const contract = await buildDocument(t.ctx, cspId, { kind: 'contract' });
+    const theirs = await buildDocument(t.ctx, await buildOrganization(t.ctx, 'csp'));
+    const put = (client: Client, documentIds: string[]) =>
+      client.send('PUT', `/api/v1/applications/${id}/documents`, { documentIds });
+    const foreign = await put(admin, [contract, theirs]);
+    assert.equal(foreign.statusCode, 400, foreign.body);
+    assert.equal(foreign.json<Problem>().errors?.[0]?.pointer, '/documentIds/1');
+    assert.equal((await put(admin, [contract, contract])).statusCode, 400);
+    const attached = await put(admin, [contract]);
+    assert.equal(attached.statusCode, 200, attached.body);
+    assert.deepEqual(
+      attached.json<{ items: { id: string; kind: string }[] }>().items.map((d) => [d.id, d.kind]),
+      [[contract, 'contract']],
+    );
+    assert.equal((await put(rival, [])).statusCode, 404);
+
+    // Submitted and in review: frozen until the legal review asks for documents.
+    for (const controlId of await controlsOf(id)) {
+      await admin.send('PUT', `/api/v1/applications/${id}/responses/${controlId}`, {
+        status: 'implemented',
+        responsibility: 'provider',
+        narrative: 'In place.',
+      });
+    }
+    await ok(admin, id, 'submit');
+    await toDecision(id);
+    const frozen = await put(admin, []);
+    assert.equal(frozen.statusCode, 409, frozen.body);
+    const listed = await legal.get(`/api/v1/applications/${id}/documents`);
+    assert.equal(listed.statusCode, 200, listed.body);
+    assert.equal(listed.json<{ items: unknown[] }>().items.length, 1);
+  });
+
   it('reassigns an assessment: the earlier firm loses access and its working copy at once', async () => {
     const { id } = await submitted();
     await ok(adoption, id, 'confirm_complete');

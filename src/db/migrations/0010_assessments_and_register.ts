@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /**
  * The rest of accreditation (issue 5): the assigned audit firm as a column (auditors' queues and
- * their access to the application), the auditor's working results and findings before the
+ * their access to the application), the documents attached to an application, the auditor's working results and findings before the
  * assessment is submitted, and the public register as a projection kept in the same transaction
  * as every change of a granted accreditation.
  *
@@ -20,6 +20,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('accreditation_applications_by_audit_firm')
     .on('accreditation_applications')
     .columns(['audit_firm_id', 'updated_at'])
+    .execute();
+
+  // The documents a provider attaches to an application (contracts, legal and architecture
+  // documents) for the completeness check and the legal review, in the order given.
+  await db.schema
+    .createTable('application_documents')
+    .addColumn('application_id', 'text', (c) =>
+      c.notNull().references('accreditation_applications.id'),
+    )
+    .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id'))
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('added_at', 'text', (c) => c.notNull())
+    .addColumn('added_by_user_id', 'text', (c) => c.references('users.id'))
+    .addPrimaryKeyConstraint('application_documents_pk', ['application_id', 'document_id'])
     .execute();
 
   // The auditor's working copy; submitting the assessment copies it into the record.
@@ -94,6 +108,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('register_entries').execute();
   await db.schema.dropTable('assessment_findings').execute();
+  await db.schema.dropTable('application_documents').execute();
   await db.schema.dropTable('assessment_results').execute();
   await db.schema.dropIndex('accreditation_applications_by_audit_firm').execute();
   await db.schema.alterTable('accreditation_applications').dropColumn('audit_firm_id').execute();

@@ -180,3 +180,40 @@ export async function namesFor(
     found.map((f) => [f.id, { offeringName: f.offeringName, providerName: f.providerName }]),
   );
 }
+
+/** The application's attached documents' ids, in order. */
+export async function listApplicationDocumentIds(db: Db, applicationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('application_documents')
+    .select('document_id')
+    .where('application_id', '=', applicationId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => r.document_id);
+}
+
+/** Replaces the application's attached documents whole. */
+export async function replaceApplicationDocuments(
+  db: Db,
+  applicationId: string,
+  documentIds: readonly string[],
+  stamp: RowStamp,
+): Promise<void> {
+  await db
+    .deleteFrom('application_documents')
+    .where('application_id', '=', applicationId)
+    .execute();
+  if (documentIds.length === 0) return;
+  await db
+    .insertInto('application_documents')
+    .values(
+      documentIds.map((documentId, position) => ({
+        application_id: applicationId,
+        document_id: documentId,
+        position,
+        added_at: stamp.at,
+        added_by_user_id: stamp.userId,
+      })),
+    )
+    .execute();
+}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { presentDocument } from '../documents/routes.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
 import * as assessment from './assessment.js';
 import { BULK_LIMIT, NOTE_LIMIT, RESULTS, SEVERITIES } from './assessment.js';
@@ -370,6 +371,52 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
         ),
       );
     },
+  );
+
+  app.get(
+    '/api/v1/applications/:id/documents',
+    {
+      config: { access: readRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: 'The documents attached to the application (contracts, legal, architecture)',
+        params: Type.Object({ id: Id }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Document')) }) },
+      },
+    },
+    async (request) => ({
+      items: (await service.documents(ctx, request.params.id)).map(presentDocument),
+    }),
+  );
+
+  app.put(
+    '/api/v1/applications/:id/documents',
+    {
+      config: { access: cspRule, resource },
+      schema: {
+        tags: ['accreditation'],
+        summary: "Attach the provider's documents to the application (replaces the list)",
+        description:
+          'While the application is a draft, returned, or awaiting legal documents. Upload files first with POST /api/v1/documents.',
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          { documentIds: Type.Array(Id, { maxItems: service.DOCUMENT_LIMIT }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Document')) }) },
+      },
+    },
+    async (request) => ({
+      items: (
+        await service.putDocuments(
+          ctx,
+          actorOf(request),
+          request.params.id,
+          request.body.documentIds,
+          requestContext(request),
+        )
+      ).map(presentDocument),
+    }),
   );
 
   for (const kind of ['renewal', 'reassessment'] as const) {

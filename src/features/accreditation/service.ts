@@ -8,7 +8,7 @@ import type { Catalog } from '../../oscal/model.js';
 import { forEachControl } from '../../oscal/walk.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { isWithdrawn } from '../catalogs/flatten.js';
-import { documentOrganization } from '../documents/repo.js';
+import { documentOrganization, findDocument } from '../documents/repo.js';
 import { findOrganization } from '../organizations/repo.js';
 import { projectRegisterEntry } from '../register/projection.js';
 import {
@@ -452,6 +452,87 @@ export interface ConditionInput {
 }
 
 /** What a person sends with an action; each action reads its own fields. */
+/** States in which the provider may change the application's attached documents. */
+const DOCUMENTS_EDITABLE: readonly AccreditationStatus[] = ['draft', 'returned', 'legal_returned'];
+export const DOCUMENT_LIMIT = 50;
+
+/** The application's attached documents (contracts, legal, architecture), in order. */
+export async function documents(ctx: AppContext, id: string) {
+  await load(ctx, id);
+  const ids = await repo.listApplicationDocumentIds(ctx.db, id);
+  const rows = await Promise.all(ids.map((documentId) => findDocument(ctx.db, documentId)));
+  return rows.filter((row) => row !== undefined);
+}
+
+/**
+ * Replaces the documents attached to an application: the provider's own uploads, while it
+ * prepares the application or answers a return or a request for legal documents.
+ */
+export async function putDocuments(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  documentIds: readonly string[],
+  request: RequestContext,
+) {
+  const record = recordOf(await load(ctx, id));
+  if (
+    actor.organizationKind !== 'csp' ||
+    actor.organizationId !== record.cspOrganizationId ||
+    !RESPONDER_ROLES.includes(actor.role)
+  ) {
+    throw new AppError(
+      403,
+      'not_permitted',
+      `Only the applying provider's people (${RESPONDER_ROLES.join(', ')}) attach its documents.`,
+    );
+  }
+  if (!DOCUMENTS_EDITABLE.includes(record.status)) {
+    throw AppError.conflict(
+      'application_not_editable',
+      `This application is ${record.status}; documents can be attached only while it is a draft, returned, or awaiting legal documents.`,
+    );
+  }
+  const issues: ProblemIssue[] = [];
+  const seen = new Set<string>();
+  for (const [index, documentId] of documentIds.entries()) {
+    if (seen.has(documentId)) {
+      issues.push({ in: 'body', pointer: `/documentIds/${index}`, message: 'is listed twice' });
+    } else if ((await documentOrganization(ctx.db, documentId)) !== record.cspOrganizationId) {
+      issues.push({
+        in: 'body',
+        pointer: `/documentIds/${index}`,
+        message: `must be a document uploaded by this provider (got ${JSON.stringify(documentId)}, which is none of its documents)`,
+      });
+    }
+    seen.add(documentId);
+  }
+  if (issues.length > 0) {
+    throw AppError.badRequest(
+      'validation_failed',
+      `The documents are not valid: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}.`,
+      issues,
+    );
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await repo.listApplicationDocumentIds(trx, id);
+    await repo.replaceApplicationDocuments(trx, id, documentIds, stamp(ctx, actor));
+    await recordAuditEvent(
+      trx,
+      {
+        actor: auditActor(actor),
+        action: 'accreditation.documents',
+        outcome: 'success',
+        target: { type: 'application', id },
+        summary: { before: { documentIds: before }, after: { documentIds: [...documentIds] } },
+        requestId: request.requestId,
+      },
+      ctx.clock,
+    );
+  });
+  return documents(ctx, id);
+}
+
 export interface ActionInput {
   reasons?: string[];
   reason?: string;
