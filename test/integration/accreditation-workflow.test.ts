@@ -588,6 +588,9 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
     const { id, offeringId } = await submitted();
     await toDecision(id);
     await ok(dg, id, 'accredit', { level: 'baseline', validUntil: '2027-03-31' });
+    assert.ok((await detail(admin, id)).allowedActions.includes('open_renewal'));
+    assert.ok((await detail(audits, id)).allowedActions.includes('open_reassessment'));
+    assert.ok(!(await detail(adoption, id)).allowedActions.includes('open_reassessment'));
     const early = await admin.send('POST', `/api/v1/applications/${id}/renewals`, {});
     assert.equal(early.statusCode, 422, early.body);
     assert.equal(early.json<Problem>().code, 'renewal_too_early');
@@ -602,6 +605,7 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
     assert.equal(renewal.json<Application>().predecessorId, id);
     const twice = await admin.send('POST', `/api/v1/applications/${id}/renewals`, {});
     assert.equal(twice.statusCode, 409, twice.body);
+    assert.ok(!(await detail(admin, id)).allowedActions.includes('open_renewal'));
 
     for (const controlId of await controlsOf(renewalId)) {
       await admin.send('PUT', `/api/v1/applications/${renewalId}/responses/${controlId}`, {

@@ -237,7 +237,10 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
         response: {
           200: Type.Object({
             application: ApplicationRef,
-            allowedActions: Type.Array(Type.String()),
+            allowedActions: Type.Array(Type.String(), {
+              description:
+                'The workflow steps you may take now (POST …/actions/{action}); also open_renewal and open_reassessment (POST …/renewals, …/reassessments) on an accreditation in force',
+            }),
             progress: Type.Unknown({
               description:
                 'Against the pinned level version once submitted, else the latest published',

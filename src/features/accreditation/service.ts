@@ -36,6 +36,7 @@ import {
 } from './responses.js';
 import {
   ACTION_PHRASES,
+  actorFits,
   allowedActions,
   APPLICATION_STATUSES,
   OPEN_RULES,
@@ -342,10 +343,16 @@ export async function get(ctx: AppContext, actor: Actor, id: string): Promise<Ap
     repo.listEvents(ctx.db, id),
     catalogFor(ctx, record),
   ]);
+  const successors: string[] = [];
+  if (record.status === 'accredited' && (await trxFreeSuccessor(ctx, id)) === undefined) {
+    // Opening a renewal or reassessment is not a transition of this record, but a next step on it.
+    if (actorFits(OPEN_RULES.renewal, actor, record)) successors.push('open_renewal');
+    if (actorFits(OPEN_RULES.reassessment, actor, record)) successors.push('open_reassessment');
+  }
   return {
     row,
     record,
-    allowedActions: [...new Set(allowedActions(record, actor).map((r) => r.action))],
+    allowedActions: [...new Set(allowedActions(record, actor).map((r) => r.action)), ...successors],
     progress: target
       ? { levelVersion: target.version, ...progress(target.catalog, responses.map(responseOf)) }
       : null,
