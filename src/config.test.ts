@@ -242,3 +242,27 @@ describe('e-mail settings', () => {
     });
   });
 });
+
+describe('OFFICE_COUNTRY', () => {
+  it('defaults to PK and is printed by config check', () => {
+    const config = loadConfig({}, cwd);
+    assert.equal(config.officeCountry, 'PK');
+    assert.equal(describeConfig(config).officeCountry, 'PK');
+  });
+
+  it('takes any assigned ISO 3166-1 alpha-2 code, in either case', () => {
+    assert.equal(loadConfig({ OFFICE_COUNTRY: 'AE' }, cwd).officeCountry, 'AE');
+    assert.equal(loadConfig({ OFFICE_COUNTRY: ' de ' }, cwd).officeCountry, 'DE');
+  });
+
+  it('refuses a code that is not an assigned country, naming the variable and quoting the value', () => {
+    for (const value of ['UK', 'EU', 'PAK', 'Pakistan', '92']) {
+      const issues = issuesOf({ OFFICE_COUNTRY: value });
+      assert.equal(issues.length, 1, value);
+      assert.match(
+        issues[0] ?? '',
+        new RegExp(`^OFFICE_COUNTRY=${JSON.stringify(value)} is not valid: expected .*ISO 3166-1`),
+      );
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isCountryCode } from './features/offerings/countries.js';
 
 /** Where the data lives: an embedded SQLite file, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -51,6 +52,11 @@ export interface Config {
    * where the server makes one once in DATA_DIR/secret.key (see features/identity/secret-key.ts).
    */
   secretKey: Buffer | null;
+  /**
+   * The office's own country (ISO 3166-1 alpha-2), from OFFICE_COUNTRY: what "in country" means
+   * in the public register's residency filter. Policy data, so never written into the code.
+   */
+  officeCountry: string;
 }
 
 /** Every variable the server reads, with what it accepts; the README documents the same list. */
@@ -74,6 +80,8 @@ export const CONFIG_VARIABLES = {
     'an e-mail address with an optional display name, like Cloud Office <no-reply@example.org> (default Cloud Office <no-reply@localhost>)',
   SECRET_KEY:
     '32 random bytes as 64 hex digits or base64 (openssl rand -hex 32); required with PostgreSQL, where every instance needs the same key; unset with SQLite: made once in DATA_DIR/secret.key',
+  OFFICE_COUNTRY:
+    "the office's country as an ISO 3166-1 alpha-2 code, like PK or AE; the public register's residency filter compares data-centre countries with it (default PK)",
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -197,6 +205,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     );
   }
 
+  // Upper-cased first: `pk` is a slip of the keyboard, not a different country.
+  const rawOfficeCountry = read('OFFICE_COUNTRY') ?? 'PK';
+  const officeCountry = rawOfficeCountry.toUpperCase();
+  if (!isCountryCode(officeCountry)) reject('OFFICE_COUNTRY', rawOfficeCountry);
+
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     http: { host, port, bodyLimit, uploadLimit, trustProxy, publicUrl },
@@ -206,6 +219,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownTimeoutMs,
     mail: { smtp, from: mailFrom },
     secretKey,
+    officeCountry,
   };
 }
 
@@ -291,5 +305,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       from: config.mail.from,
     },
     secretKey: config.secretKey ? '****' : 'unset: kept in DATA_DIR/secret.key',
+    officeCountry: config.officeCountry,
   };
 }

@@ -3,6 +3,7 @@ import { httpAuthRead } from './http-auth-read.js';
 import { httpHealthz } from './http-healthz.js';
 import { oscalImport } from './oscal-import.js';
 import { oscalResolve } from './oscal-resolve.js';
+import { registerList } from './register-list.js';
 
 /** Every scenario `npm run bench` runs, in order. Add new ones here. */
 export const scenarios: readonly Scenario[] = [
@@ -10,4 +11,5 @@ export const scenarios: readonly Scenario[] = [
   httpAuthRead,
   oscalResolve,
   oscalImport,
+  registerList,
 ];

@@ -14,6 +14,7 @@ import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/ca
 import { levelRoutes } from '../features/levels/routes.js';
 import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
 import { offeringRoutes } from '../features/offerings/routes.js';
+import { registerRoutes } from '../features/register/routes.js';
 import { ApplicationSchema, accreditationRoutes } from '../features/accreditation/routes.js';
 import { OfferingSchema } from '../features/offerings/presenter.js';
 import { systemRoutes } from '../features/system/routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(documentRoutes, { ctx });
   await app.register(offeringRoutes, { ctx });
   await app.register(accreditationRoutes, { ctx });
+  await app.register(registerRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

@@ -63,6 +63,11 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'Accreditation applications: control responses, submission, completeness review, status history',
         },
+        {
+          name: 'register',
+          description:
+            'The public register of accredited offerings (no sign-in): filters, CSV, status history, OSCAL responsibility matrix',
+        },
       ],
     },
     refResolver: {

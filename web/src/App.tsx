@@ -2,7 +2,9 @@ import { Fragment, useState, type ReactNode } from 'react';
 import { isOfficeStaff, may } from './access';
 import { ApiError, type Me } from './api';
 import { LoadError, Loading, Page } from './components/Page';
+import { ApplicationPage, ApplicationsPage } from './pages/ApplicationPages';
 import { AppointmentsPage } from './pages/AppointmentsPage';
+import { AssessmentPage } from './pages/AssessmentPage';
 import { AuditPage } from './pages/AuditPage';
 import { CatalogPage, CatalogsPage, ControlPage } from './pages/CatalogPages';
 import { InvitationPage, ResetPasswordPage, SetupPage, SignInPage } from './pages/AccountPages';
@@ -15,7 +17,10 @@ import {
 } from './pages/LevelPages';
 import { DashboardPage, VisitorHomePage } from './pages/HomePage';
 import { NotAllowedPage, NotFoundPage } from './pages/NotFoundPage';
+import { NewOfferingPage, OfferingPage, OfferingsPage } from './pages/OfferingPages';
 import { OrganizationPage, OrganizationsPage } from './pages/OrganizationsPages';
+import { RegisterEntryPage, RegisterPage } from './pages/RegisterPages';
+import { ResponsesPage } from './pages/ResponsesPage';
 import { EnrolmentPage, SecondFactorPage } from './pages/SecondFactorPages';
 import { UsersPage } from './pages/UsersPage';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
@@ -61,6 +66,30 @@ const SIGNED_IN_ROUTES: readonly SignedInRoute[] = [
     allowed: isOfficeStaff,
     render: ({ code = '' }) => <LevelDraftPage key={code} code={code} />,
   },
+  { pattern: '/offerings', allowed: may.viewOfferings, render: () => <OfferingsPage /> },
+  // Before /offerings/:id, which would take "new" for an id.
+  { pattern: '/offerings/new', allowed: may.editOfferings, render: () => <NewOfferingPage /> },
+  {
+    pattern: '/offerings/:id',
+    allowed: may.viewOfferings,
+    render: ({ id = '' }) => <OfferingPage key={id} id={id} />,
+  },
+  {
+    pattern: '/applications/:id/responses',
+    allowed: may.viewOfferings,
+    render: ({ id = '' }) => <ResponsesPage key={id} id={id} />,
+  },
+  { pattern: '/applications', allowed: may.viewApplications, render: () => <ApplicationsPage /> },
+  {
+    pattern: '/applications/:id',
+    allowed: may.viewApplications,
+    render: ({ id = '' }) => <ApplicationPage key={id} id={id} />,
+  },
+  {
+    pattern: '/applications/:id/assessment',
+    allowed: may.viewApplications,
+    render: ({ id = '' }) => <AssessmentPage key={id} id={id} />,
+  },
 ];
 
 /** Public pages: the same for visitors and signed-in users (published security levels). */
@@ -74,6 +103,11 @@ const PUBLIC_ROUTES: readonly Omit<SignedInRoute, 'allowed'>[] = [
     ),
   },
   { pattern: '/level-diff', render: () => <LevelDiffPage /> },
+  { pattern: '/register', render: () => <RegisterPage /> },
+  {
+    pattern: '/register/:offeringId',
+    render: ({ offeringId = '' }) => <RegisterEntryPage key={offeringId} offeringId={offeringId} />,
+  },
 ];
 
 /** Pages that work with or without a session: their one-time link is what counts. */
@@ -155,6 +189,20 @@ function PrimaryNavigation({ me }: { me: Me }) {
     items.push({ to: own, label: strings.navYourOrganization, current: pathname === own });
   }
   items.push({ to: '/users', label: strings.navUsers, current: pathname === '/users' });
+  if (may.viewOfferings(me)) {
+    items.push({
+      to: '/offerings',
+      label: strings.navOfferings,
+      current: pathname.startsWith('/offerings'),
+    });
+  }
+  if (may.viewApplications(me)) {
+    items.push({
+      to: '/applications',
+      label: strings.navApplications,
+      current: pathname.startsWith('/applications'),
+    });
+  }
   if (may.viewAppointments(me)) {
     items.push({
       to: '/appointments',
@@ -243,6 +291,15 @@ function NavigationBar() {
                 aria-current={pathname.startsWith('/levels') ? 'page' : undefined}
               >
                 {strings.navLevels}
+              </Link>
+            </li>
+            <li>
+              <Link
+                to="/register"
+                className="nav-link"
+                aria-current={pathname.startsWith('/register') ? 'page' : undefined}
+              >
+                {strings.navRegister}
               </Link>
             </li>
           </ul>

@@ -14,6 +14,8 @@ export const ROLES_BY_KIND: Record<OrganizationKind, readonly string[]> = {
 };
 
 const ORGANIZATION_ADMIN_ROLES: readonly string[] = ['csp_admin', 'pse_admin', 'audit_firm_admin'];
+/** The provider roles that describe offerings and apply for accreditation. */
+const CSP_APPLICANT_ROLES: readonly string[] = ['csp_admin', 'csp_security_officer'];
 
 export function isOfficeStaff(me: Me): boolean {
   return me.organization.kind === 'cloud_office';
@@ -38,4 +40,18 @@ export const may = {
     isOfficeStaff(me)
       ? me.powers.includes('manage_users')
       : ORGANIZATION_ADMIN_ROLES.includes(me.role),
+  /** Offerings: the Cloud Office sees every provider's, a provider its own. */
+  viewOfferings: (me: Me) => isOfficeStaff(me) || me.organization.kind === 'csp',
+  /** src/features/offerings/service.ts: OFFERING_EDITOR_ROLES, or officers with manage_organizations. */
+  editOfferings: (me: Me) =>
+    isOfficeStaff(me)
+      ? hasPower(me, 'manage_organizations')
+      : me.organization.kind === 'csp' && CSP_APPLICANT_ROLES.includes(me.role),
+  /** Opening and submitting applications (workflow.ts: APPLICANT_ROLES). */
+  applyForAccreditation: (me: Me) =>
+    me.organization.kind === 'csp' && CSP_APPLICANT_ROLES.includes(me.role),
+  /** Answering controls (accreditation/service.ts: RESPONDER_ROLES): every provider role. */
+  answerControls: (me: Me) => me.organization.kind === 'csp',
+  /** Applications: officers all, a provider its own, an audit firm those assigned to it. */
+  viewApplications: (me: Me) => me.organization.kind !== 'pse',
 };

@@ -8,6 +8,7 @@ import { registerOfferingCommands } from './offering.js';
 import { registerOfficeCommands } from './office.js';
 import { registerPeopleCommands } from './people.js';
 import { registerProfileCommands } from './profile.js';
+import { registerRegisterCommands } from './register.js';
 import { registerSystemCommands } from './system.js';
 
 /** Every command group; each feature adds its own file here. */
@@ -21,4 +22,5 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerLevelCommands,
   registerOfferingCommands,
   registerAccreditationCommands,
+  registerRegisterCommands,
 ];

@@ -3,6 +3,7 @@ import { may, isOfficeStaff } from '../access';
 import { ApiError, type Me } from '../api';
 import { Page, PageHeading, Section, StatusMessage } from '../components/Page';
 import { ServiceStatusPanel } from '../components/ServiceStatus';
+import { WaitingApplications } from './ApplicationPages';
 import { formatDay, roleName } from '../display';
 import { Link, navigate, useFlash } from '../router';
 import { useSession } from '../session';
@@ -24,6 +25,11 @@ export function VisitorHomePage() {
           <li>{strings.purposeAccreditation}</li>
           <li>{strings.purposeBreaches}</li>
         </ul>
+        <p>
+          <Link to="/register" className="destination-link">
+            {strings.visitorRegisterLink}
+          </Link>
+        </p>
         <div className="notice">
           <p>{strings.signInInvitation}</p>
           <p className="button-row">
@@ -65,6 +71,20 @@ export function destinations(me: Me): Destination[] {
     label: strings.navUsers,
     description: may.invite(me) ? strings.dashUsersManage : strings.dashUsers,
   });
+  if (may.viewOfferings(me)) {
+    list.push({
+      to: '/offerings',
+      label: strings.navOfferings,
+      description: isOfficeStaff(me) ? strings.dashOfferingsOffice : strings.dashOfferings,
+    });
+  }
+  if (may.viewApplications(me)) {
+    list.push({
+      to: '/applications',
+      label: strings.navApplications,
+      description: strings.dashApplications,
+    });
+  }
   if (may.viewAppointments(me)) {
     list.push({
       to: '/appointments',
@@ -75,6 +95,7 @@ export function destinations(me: Me): Destination[] {
   if (may.viewAuditTrail(me)) {
     list.push({ to: '/audit', label: strings.navAudit, description: strings.dashAudit });
   }
+  list.push({ to: '/register', label: strings.navRegister, description: strings.dashRegister });
   return list;
 }
 
@@ -99,6 +120,7 @@ export function DashboardPage({ me }: { me: Me }) {
               ))}
             </ul>
           </Section>
+          <WaitingApplications me={me} />
         </div>
         <div className="stack">
           <AccountPanel me={me} />
