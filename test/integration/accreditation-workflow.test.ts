@@ -548,6 +548,26 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
     const listed = await legal.get(`/api/v1/applications/${id}/documents`);
     assert.equal(listed.statusCode, 200, listed.body);
     assert.equal(listed.json<{ items: unknown[] }>().items.length, 1);
+
+    // A request for legal documents opens the list again, until they are sent back.
+    const second = await buildDocument(t.ctx, cspId, { kind: 'legal' });
+    const reviewing = await submitted();
+    await ok(adoption, reviewing.id, 'confirm_complete');
+    await ok(audits, reviewing.id, 'assign_audit', { auditFirmId: firmId });
+    const { controlIds } = (
+      await auditor.get(`/api/v1/applications/${reviewing.id}/assessment`)
+    ).json<Assessment>();
+    await auditor.send('PUT', `/api/v1/applications/${reviewing.id}/assessment/results`, {
+      items: controlIds.map((controlId) => ({ controlId, result: 'satisfied' })),
+    });
+    await ok(auditor, reviewing.id, 'submit_assessment');
+    const attachTo = (documentIds: string[]) =>
+      admin.send('PUT', `/api/v1/applications/${reviewing.id}/documents`, { documentIds });
+    assert.equal((await attachTo([second])).statusCode, 409);
+    await ok(legal, reviewing.id, 'request_legal_documents', { reasons: ['The signed DPA'] });
+    assert.equal((await attachTo([second])).statusCode, 200);
+    await ok(admin, reviewing.id, 'resubmit_legal_documents');
+    assert.equal((await attachTo([])).statusCode, 409);
   });
 
   it('reassigns an assessment: the earlier firm loses access and its working copy at once', async () => {
