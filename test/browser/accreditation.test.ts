@@ -13,6 +13,7 @@ import {
   type Client,
 } from '../helpers/factories.js';
 import { buildOffering } from '../helpers/offerings.js';
+import { buildAccreditedOffering } from '../helpers/register.js';
 import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
 import { portalPerSuite, signIn } from './helpers.js';
 
@@ -21,6 +22,7 @@ describeInChromium('accreditation workflow in Chromium', accreditationSuite);
 const OFFERING = 'Indus Sovereign Compute';
 const PROVIDER = 'Indus Cloud';
 const FIRM = 'Assurance Partners';
+const RENEWING = 'Indus Archive';
 
 interface Officer {
   email: string;
@@ -53,6 +55,7 @@ function accreditationSuite(database: TestDatabase): void {
   const auditorEmail = 'auditor@assurance.example';
   let applicationId = '';
   let offeringId = '';
+  let renewingId = '';
   let server: RunningServer | undefined;
 
   const running = portalPerSuite(database, async (started) => {
@@ -79,7 +82,15 @@ function accreditationSuite(database: TestDatabase): void {
     const firmId = await buildOrganization(ctx, 'audit_firm', { name: FIRM });
     await buildUser(ctx, firmId, 'auditor', auditorEmail);
     // A second firm, so that assigning is a real choice.
-    await buildOrganization(ctx, 'audit_firm', { name: 'Other Assessors' });
+    const otherFirm = await buildOrganization(ctx, 'audit_firm', { name: 'Other Assessors' });
+    // An earlier offering of the provider whose accreditation ends in 60 days: renewal is open.
+    const ending = await buildAccreditedOffering(ctx, providerId, {
+      name: RENEWING,
+      auditFirm: { id: otherFirm, name: 'Other Assessors' },
+      grantedAt: `${dayFromToday(-400)}T09:00:00Z`,
+      validUntil: dayFromToday(60),
+    });
+    renewingId = ending.applicationId;
 
     // The offering and its answers are prepared through the API, not clicked: a level has dozens
     // of controls to answer here, hundreds once the NIST catalog is imported. (The answers page
@@ -470,5 +481,27 @@ function accreditationSuite(database: TestDatabase): void {
         .getByText(/^This accreditation is suspended from /)
         .waitFor();
     });
+  });
+
+  it('opens a renewal of an accreditation that ends within the window, from its page', async () => {
+    const { url } = running();
+    await asUser(async (page) => {
+      await signIn(page, url, cspAdminEmail);
+      await page.goto(`${url}/applications/${renewingId}`);
+      await page.getByRole('heading', { level: 2, name: `Application: ${RENEWING}` }).waitFor();
+      const form = page.getByRole('region', { name: 'Renew', exact: true });
+      await form.getByRole('button', { name: 'Open a renewal' }).click();
+      await page
+        .getByText('The renewal was opened. Answer its controls, then submit it.')
+        .waitFor();
+      assert.notEqual(new URL(page.url()).pathname, `/applications/${renewingId}`);
+      assert.equal(await statusOf(page), 'Draft');
+    });
+    const renewal = await server?.ctx.db
+      .selectFrom('accreditation_applications')
+      .select(['kind', 'status'])
+      .where('predecessor_id', '=', renewingId)
+      .executeTakeFirst();
+    assert.deepEqual(renewal, { kind: 'renewal', status: 'draft' });
   });
 }
