@@ -3,6 +3,7 @@ import { httpAuthRead } from './http-auth-read.js';
 import { httpHealthz } from './http-healthz.js';
 import { oscalImport } from './oscal-import.js';
 import { oscalResolve } from './oscal-resolve.js';
+import { placementDecide } from './placement-decide.js';
 import { registerList } from './register-list.js';
 
 /** Every scenario `npm run bench` runs, in order. Add new ones here. */
@@ -12,4 +13,5 @@ export const scenarios: readonly Scenario[] = [
   oscalResolve,
   oscalImport,
   registerList,
+  placementDecide,
 ];
