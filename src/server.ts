@@ -4,6 +4,7 @@ import { AppContext, type ContextOverrides } from './context.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp, type App } from './http/app.js';
 import { seedDefaultContent } from './features/levels/seed.js';
+import { seedDefaultPolicy } from './features/placement/seed.js';
 import { startAccreditationCalendar } from './jobs/accreditation.js';
 import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
@@ -40,6 +41,13 @@ export async function startServer(
         ctx.logger.info(seeded, 'published the default security levels');
     } catch (error) {
       ctx.logger.error({ err: error }, 'could not put the default security levels in place');
+    }
+    // The default policy pack, after the levels it names; idempotent and safe on several instances.
+    try {
+      if ((await seedDefaultPolicy(ctx)).published)
+        ctx.logger.info('published the default policy pack as version 1');
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'could not put the default policy pack in place');
     }
     const app = await buildApp(ctx);
     configure?.(app);

@@ -32,6 +32,9 @@ export interface Database {
   assessment_findings: AssessmentFindingsTable;
   register_entries: RegisterEntriesTable;
   control_responses: ControlResponsesTable;
+  policy_versions: PolicyVersionsTable;
+  pse_systems: PseSystemsTable;
+  system_classifications: SystemClassificationsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -462,4 +465,87 @@ export interface RegisterEntriesTable {
   audit_firm_id: string | null;
   audit_firm_name: string | null;
   updated_at: string;
+}
+
+/** A version of the policy pack (migration 0012); the levels' lifecycle, one pack per installation. */
+export interface PolicyVersionsTable {
+  id: string;
+  version: number;
+  status: SecurityLevelStatus;
+  /** `open` while not yet published, null after: unique, so one open draft at a time. */
+  open_key: string | null;
+  based_on_version: number | null;
+  /** JSON text: the PolicyPack (features/placement/model.ts). */
+  pack: string;
+  created_by_user_id: string | null;
+  created_by_position: string | null;
+  created_at: string;
+  updated_at: string;
+  proposed_by_user_id: string | null;
+  proposed_by_position: string | null;
+  proposed_at: string | null;
+  approved_by_user_id: string | null;
+  approved_by_position: string | null;
+  approved_at: string | null;
+  published_by_user_id: string | null;
+  published_by_position: string | null;
+  published_at: string | null;
+  returned_by_user_id: string | null;
+  returned_by_position: string | null;
+  returned_at: string | null;
+  return_reason: string | null;
+}
+
+export type HostingKind = 'offering' | 'private_cloud' | 'on_premises';
+export type PseSystemStatus = 'active' | 'archived';
+
+/** A PSE's information system: who owns it, who uses it, where it runs and is proposed to run. */
+export interface PseSystemsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  name_key: string;
+  purpose: string;
+  owner_name: string;
+  owner_email: string;
+  users_description: string;
+  users_count: number;
+  current_kind: HostingKind | null;
+  current_offering_id: string | null;
+  current_facility_name: string | null;
+  current_facility_country: string | null;
+  current_facility_operator: string | null;
+  proposed_kind: HostingKind | null;
+  proposed_offering_id: string | null;
+  proposed_facility_name: string | null;
+  proposed_facility_country: string | null;
+  proposed_facility_operator: string | null;
+  classification_id: string | null;
+  class_code: string | null;
+  status: PseSystemStatus;
+  created_at: string;
+  created_by_user_id: string | null;
+  updated_at: string;
+  updated_by_user_id: string | null;
+  archived_at: string | null;
+  archived_by_user_id: string | null;
+}
+
+/** One classification of a system, kept for good; the system points at the one in force. */
+export interface SystemClassificationsTable {
+  id: string;
+  system_id: string;
+  revision: number;
+  /** JSON text: ClassificationAnswers. */
+  answers: string;
+  class_code: string;
+  /** JSON text: { confidentiality, integrity, availability }. */
+  security_category: string;
+  /** JSON text: [{ name, classCode, reason }]. */
+  per_type: string;
+  /** JSON text: string[]. */
+  rationale: string;
+  policy_version: number;
+  classified_by_user_id: string | null;
+  classified_at: string;
 }

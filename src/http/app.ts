@@ -14,6 +14,8 @@ import { CatalogSchema, RenderedPartSchema, catalogRoutes } from '../features/ca
 import { levelRoutes } from '../features/levels/routes.js';
 import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
 import { offeringRoutes } from '../features/offerings/routes.js';
+import { policyRoutes } from '../features/placement/policy-routes.js';
+import { pseSystemRoutes } from '../features/placement/systems-routes.js';
 import { registerRoutes } from '../features/register/routes.js';
 import { ApplicationSchema, accreditationRoutes } from '../features/accreditation/routes.js';
 import { OfferingSchema } from '../features/offerings/presenter.js';
@@ -123,6 +125,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(offeringRoutes, { ctx });
   await app.register(accreditationRoutes, { ctx });
   await app.register(registerRoutes, { ctx });
+  await app.register(policyRoutes, { ctx });
+  await app.register(pseSystemRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

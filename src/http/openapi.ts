@@ -68,6 +68,16 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'The public register of accredited offerings (no sign-in): filters, CSV, status history, OSCAL responsibility matrix',
         },
+        {
+          name: 'policy pack',
+          description:
+            'Data classes, placement rules and NOC rules as versioned data: the published pack (public) and the draft workflow',
+        },
+        {
+          name: 'systems',
+          description:
+            "PSE systems: owner, users, where they run and are proposed to run, and their classification by the policy's questionnaire",
+        },
       ],
     },
     refResolver: {

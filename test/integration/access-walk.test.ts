@@ -11,6 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
 import { buildApplication } from '../helpers/applications.js';
 import { buildOffering } from '../helpers/offerings.js';
+import { buildSystem } from '../helpers/systems.js';
 import {
   buildApiToken,
   buildOrganization,
@@ -37,6 +38,7 @@ const FOREIGN_RECORD: Record<
   document: (ctx, foreignOrganization) => buildDocument(ctx, foreignOrganization),
   offering: (ctx, foreignOrganization) => buildOffering(ctx, foreignOrganization),
   application: (ctx, foreignOrganization) => buildApplication(ctx, foreignOrganization),
+  pse_system: (ctx, foreignOrganization) => buildSystem(ctx, foreignOrganization),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

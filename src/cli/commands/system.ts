@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeConfig, loadConfig } from '../../config.js';
 import { migrateToLatest, migrationStatus } from '../../db/migrate.js';
 import { seedDefaultContent } from '../../features/levels/seed.js';
+import { seedDefaultPolicy } from '../../features/placement/seed.js';
 import { withContext, type CliIo } from '../io.js';
 
 /** `migrate` and `config check`. */
@@ -28,6 +29,8 @@ export function registerSystemCommands(program: Command, io: CliIo): void {
           if (seeded.catalogImported) io.out('imported the Cloud Office catalog into the library');
           for (const code of seeded.published)
             io.out(`published security level ${code}, version 1`);
+          if ((await seedDefaultPolicy(ctx)).published)
+            io.out('published the default policy pack, version 1');
         },
         { migrate: false },
       );

@@ -10,6 +10,7 @@ import * as m0008 from './0008_offerings.js';
 import * as m0009 from './0009_accreditation_applications.js';
 import * as m0010 from './0010_assessments_and_register.js';
 import * as m0011 from './0011_register_indexes.js';
+import * as m0012 from './0012_placement.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009_accreditation_applications': m0009,
   '0010_assessments_and_register': m0010,
   '0011_register_indexes': m0011,
+  '0012_placement': m0012,
 };

@@ -89,6 +89,15 @@ const OWNERS = {
       }
     );
   },
+  // A PSE's information system belongs to the PSE.
+  pse_system: async (db, id) => {
+    const row = await db
+      .selectFrom('pse_systems')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;
