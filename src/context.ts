@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/index.js';
 import { AccreditationEvents } from './features/accreditation/subscribers.js';
 import { loadSecretKey, SecretBox } from './features/identity/secret-key.js';
+import { subscribeToAccreditationEvents } from './features/placement/decisions-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 
@@ -45,7 +46,7 @@ export class AppContext {
       throw error;
     }
     const mailer = overrides.mailer ?? createMailer(config.mail);
-    return new AppContext(
+    const ctx = new AppContext(
       config,
       logger,
       overrides.clock ?? systemClock,
@@ -53,6 +54,10 @@ export class AppContext {
       mailer,
       secretBox,
     );
+    // The workflow's subscribers, here so that the API, the CLI and the jobs all have them:
+    // placement re-evaluates the systems on an offering whose standing changes.
+    subscribeToAccreditationEvents(ctx);
+    return ctx;
   }
 
   get db(): DatabaseHandle['db'] {

@@ -6,6 +6,7 @@ import { buildApp, type App } from './http/app.js';
 import { seedDefaultContent } from './features/levels/seed.js';
 import { seedDefaultPolicy } from './features/placement/seed.js';
 import { startAccreditationCalendar } from './jobs/accreditation.js';
+import { startNocCalendar } from './jobs/noc.js';
 import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
 
@@ -57,6 +58,7 @@ export async function startServer(
     const outbox = startOutboxWorker(ctx);
     const notices = startNoticeWorker(ctx);
     const calendar = startAccreditationCalendar(ctx);
+    const nocCalendar = startNocCalendar(ctx);
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -70,6 +72,7 @@ export async function startServer(
           } finally {
             await notices.stop();
             await calendar.stop();
+            await nocCalendar.stop();
             await outbox.stop();
             await ctx.close();
           }

@@ -4,6 +4,7 @@ import { httpHealthz } from './http-healthz.js';
 import { oscalImport } from './oscal-import.js';
 import { oscalResolve } from './oscal-resolve.js';
 import { placementDecide } from './placement-decide.js';
+import { placementReevaluate } from './placement-reevaluate.js';
 import { registerList } from './register-list.js';
 
 /** Every scenario `npm run bench` runs, in order. Add new ones here. */
@@ -14,4 +15,5 @@ export const scenarios: readonly Scenario[] = [
   oscalImport,
   registerList,
   placementDecide,
+  placementReevaluate,
 ];

@@ -35,6 +35,11 @@ export interface Database {
   policy_versions: PolicyVersionsTable;
   pse_systems: PseSystemsTable;
   system_classifications: SystemClassificationsTable;
+  placement_texts: PlacementTextsTable;
+  placement_decisions: PlacementDecisionsTable;
+  system_placements: SystemPlacementsTable;
+  noc_exemptions: NocExemptionsTable;
+  noc_events: NocEventsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -548,4 +553,104 @@ export interface SystemClassificationsTable {
   policy_version: number;
   classified_by_user_id: string | null;
   classified_at: string;
+}
+
+/** JSON texts shared by many decisions, stored once by their SHA-256 (migration 0013). */
+export interface PlacementTextsTable {
+  sha256: string;
+  body: string;
+}
+
+export type PlacementHosting = 'current' | 'proposed' | 'check';
+export type PlacementStatus = 'in_policy' | 'out_of_policy' | 'not_evaluated';
+
+/** One placement decision with the versions of its inputs, so that it can be made again. */
+export interface PlacementDecisionsTable {
+  id: string;
+  system_id: string;
+  hosting: PlacementHosting;
+  trigger: string;
+  decided_at: string;
+  /** YYYY-MM-DD: the day the standing and the NOCs were read for. */
+  decided_on: string;
+  decided_by_user_id: string | null;
+  policy_version: number;
+  classification_id: string;
+  class_code: string;
+  offering_id: string;
+  offering_updated_at: string;
+  /** The OfferingFacts as used, in placement_texts. */
+  offering_facts_sha256: string;
+  accreditation_id: string | null;
+  accreditation_status: string | null;
+  /** 0 or 1. */
+  in_force: number;
+  level_code: string | null;
+  level_rank: number | null;
+  /** JSON text: ActiveNoc[] as offered to the engine. */
+  nocs: string;
+  outcome: string;
+  /** The engine's Decision as JSON, in placement_texts. */
+  result_sha256: string;
+}
+
+/** A system's placement status as of its last evaluation (no row: never evaluated). */
+export interface SystemPlacementsTable {
+  system_id: string;
+  status: PlacementStatus;
+  reason: string | null;
+  flagged_at: string | null;
+  current_decision_id: string | null;
+  proposed_decision_id: string | null;
+  policy_version: number | null;
+  trigger: string;
+  evaluated_at: string;
+}
+
+/** A PSE's request for a NOC exemption for one system, and the NOC it became (noc-workflow.ts). */
+export interface NocExemptionsTable {
+  id: string;
+  system_id: string;
+  organization_id: string;
+  /** requested | returned | under_review | granted | refused | withdrawn | revoked | expired */
+  status: string;
+  class_code: string;
+  policy_version: number;
+  /** JSON text: Deviation[]. */
+  covers: string;
+  /** JSON text: DeploymentModel[]. */
+  deployment_models: string;
+  offering_id: string | null;
+  facility: string | null;
+  reason: string;
+  requested_from: string;
+  requested_until: string;
+  valid_from: string | null;
+  valid_until: string | null;
+  /** JSON text: string[]. */
+  return_reasons: string | null;
+  /** JSON text: { recommendation, notes, reviewedOn }. */
+  review: string | null;
+  /** JSON text: { validFrom, validUntil, decidedOn, notes }. */
+  grant_terms: string | null;
+  /** JSON text: { reasons, on }. */
+  closure: string | null;
+  revision: number;
+  created_at: string;
+  created_by_user_id: string | null;
+  updated_at: string;
+  updated_by_user_id: string | null;
+}
+
+/** One step of a NOC's history: the event, who took it, under which post, when. */
+export interface NocEventsTable {
+  id: string;
+  noc_id: string;
+  seq: number;
+  type: string;
+  /** JSON text: NocEvent. */
+  event: string;
+  actor_user_id: string | null;
+  actor_position: string | null;
+  at: string;
 }

@@ -15,7 +15,9 @@ import { levelRoutes } from '../features/levels/routes.js';
 import { DocumentSchema, documentRoutes } from '../features/documents/routes.js';
 import { offeringRoutes } from '../features/offerings/routes.js';
 import { policyRoutes } from '../features/placement/policy-routes.js';
+import { placementRoutes } from '../features/placement/placement-routes.js';
 import { pseSystemRoutes } from '../features/placement/systems-routes.js';
+import { nocRoutes } from '../features/placement/noc-routes.js';
 import { registerRoutes } from '../features/register/routes.js';
 import { ApplicationSchema, accreditationRoutes } from '../features/accreditation/routes.js';
 import { OfferingSchema } from '../features/offerings/presenter.js';
@@ -127,6 +129,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(registerRoutes, { ctx });
   await app.register(policyRoutes, { ctx });
   await app.register(pseSystemRoutes, { ctx });
+  await app.register(placementRoutes, { ctx });
+  await app.register(nocRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

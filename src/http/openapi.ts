@@ -78,6 +78,16 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             "PSE systems: owner, users, where they run and are proposed to run, and their classification by the policy's questionnaire",
         },
+        {
+          name: 'placement',
+          description:
+            'Placement decisions with their reasons and clauses, "where can this system go?", systems out of policy and re-evaluation',
+        },
+        {
+          name: 'nocs',
+          description:
+            'NOC exemptions: a PSE asks for a time-bound exemption for a system, the Director Cloud Adoption reviews, the DG Cloud decides; expiry the day after the last day',
+        },
       ],
     },
     refResolver: {

@@ -12,6 +12,7 @@ import { buildDocument } from '../helpers/documents.js';
 import { buildApplication } from '../helpers/applications.js';
 import { buildOffering } from '../helpers/offerings.js';
 import { buildSystem } from '../helpers/systems.js';
+import { buildNoc } from '../helpers/nocs.js';
 import {
   buildApiToken,
   buildOrganization,
@@ -39,6 +40,7 @@ const FOREIGN_RECORD: Record<
   offering: (ctx, foreignOrganization) => buildOffering(ctx, foreignOrganization),
   application: (ctx, foreignOrganization) => buildApplication(ctx, foreignOrganization),
   pse_system: (ctx, foreignOrganization) => buildSystem(ctx, foreignOrganization),
+  noc: (ctx, foreignOrganization) => buildNoc(ctx, foreignOrganization),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

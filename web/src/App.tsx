@@ -19,9 +19,12 @@ import { DashboardPage, VisitorHomePage } from './pages/HomePage';
 import { NotAllowedPage, NotFoundPage } from './pages/NotFoundPage';
 import { NewOfferingPage, OfferingPage, OfferingsPage } from './pages/OfferingPages';
 import { OrganizationPage, OrganizationsPage } from './pages/OrganizationsPages';
+import { NocPage, NocsPage, OutOfPolicyPage } from './pages/PlacementPages';
+import { PolicyDraftPage, PolicyPage, PolicyVersionPage } from './pages/PolicyPages';
 import { RegisterEntryPage, RegisterPage } from './pages/RegisterPages';
 import { ResponsesPage } from './pages/ResponsesPage';
 import { EnrolmentPage, SecondFactorPage } from './pages/SecondFactorPages';
+import { NewSystemPage, SystemPage, SystemsPage } from './pages/SystemPages';
 import { UsersPage } from './pages/UsersPage';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
 import { SessionProvider, useSession } from './session';
@@ -90,6 +93,23 @@ const SIGNED_IN_ROUTES: readonly SignedInRoute[] = [
     allowed: may.viewApplications,
     render: ({ id = '' }) => <AssessmentPage key={id} id={id} />,
   },
+  // PSE systems, their classification and placement (issue 6).
+  { pattern: '/systems', allowed: may.viewSystems, render: () => <SystemsPage /> },
+  // Before /systems/:id, which would take "new" for an id.
+  { pattern: '/systems/new', allowed: may.editSystems, render: () => <NewSystemPage /> },
+  {
+    pattern: '/systems/:id',
+    allowed: may.viewSystems,
+    render: ({ id = '' }) => <SystemPage key={id} id={id} />,
+  },
+  { pattern: '/placements', allowed: may.viewPlacements, render: () => <OutOfPolicyPage /> },
+  { pattern: '/nocs', allowed: may.viewSystems, render: () => <NocsPage /> },
+  {
+    pattern: '/nocs/:id',
+    allowed: may.viewSystems,
+    render: ({ id = '' }) => <NocPage key={id} id={id} />,
+  },
+  { pattern: '/policy/draft', allowed: isOfficeStaff, render: () => <PolicyDraftPage /> },
 ];
 
 /** Public pages: the same for visitors and signed-in users (published security levels). */
@@ -107,6 +127,12 @@ const PUBLIC_ROUTES: readonly Omit<SignedInRoute, 'allowed'>[] = [
   {
     pattern: '/register/:offeringId',
     render: ({ offeringId = '' }) => <RegisterEntryPage key={offeringId} offeringId={offeringId} />,
+  },
+  // The policy pack in force and its published versions (issue 6).
+  { pattern: '/policy', render: () => <PolicyPage /> },
+  {
+    pattern: '/policy/versions/:version',
+    render: ({ version = '' }) => <PolicyVersionPage key={version} version={version} />,
   },
 ];
 
@@ -203,6 +229,25 @@ function PrimaryNavigation({ me }: { me: Me }) {
       current: pathname.startsWith('/applications'),
     });
   }
+  if (may.viewSystems(me)) {
+    items.push({
+      to: '/systems',
+      label: strings.navSystems,
+      current: pathname.startsWith('/systems'),
+    });
+  }
+  if (may.viewPlacements(me)) {
+    items.push({
+      to: '/placements',
+      label: strings.navPlacements,
+      current: pathname === '/placements',
+    });
+    items.push({
+      to: '/nocs',
+      label: strings.navNocs,
+      current: pathname.startsWith('/nocs'),
+    });
+  }
   if (may.viewAppointments(me)) {
     items.push({
       to: '/appointments',
@@ -222,6 +267,11 @@ function PrimaryNavigation({ me }: { me: Me }) {
     to: '/levels',
     label: strings.navLevels,
     current: pathname.startsWith('/levels') || pathname === '/level-diff',
+  });
+  items.push({
+    to: '/policy',
+    label: strings.navPolicy,
+    current: pathname.startsWith('/policy'),
   });
   return (
     <ul className="nav-list">
@@ -300,6 +350,15 @@ function NavigationBar() {
                 aria-current={pathname.startsWith('/register') ? 'page' : undefined}
               >
                 {strings.navRegister}
+              </Link>
+            </li>
+            <li>
+              <Link
+                to="/policy"
+                className="nav-link"
+                aria-current={pathname.startsWith('/policy') ? 'page' : undefined}
+              >
+                {strings.navPolicy}
               </Link>
             </li>
           </ul>

@@ -54,4 +54,16 @@ export const may = {
   answerControls: (me: Me) => me.organization.kind === 'csp',
   /** Applications: officers all, a provider its own, an audit firm those assigned to it. */
   viewApplications: (me: Me) => me.organization.kind !== 'pse',
+  /** PSE systems (issue 6): officers see all, a public body its own. */
+  viewSystems: (me: Me) => isOfficeStaff(me) || me.organization.kind === 'pse',
+  /** placement/systems-service.ts: SYSTEM_EDITOR_ROLES (every PSE role). */
+  editSystems: (me: Me) => me.organization.kind === 'pse',
+  /** placement/systems-service.ts: SYSTEM_ARCHIVER_ROLES. */
+  archiveSystems: (me: Me) =>
+    me.organization.kind === 'pse' && ['pse_admin', 'pse_data_owner'].includes(me.role),
+  /** The officers' view of systems out of policy. */
+  viewPlacements: (me: Me) => isOfficeStaff(me),
+  /** Re-evaluating every placement (placement-routes.ts). */
+  reevaluatePlacements: (me: Me) =>
+    hasPower(me, 'manage_organizations') || hasPower(me, 'decide_exemption'),
 };

@@ -7,6 +7,7 @@ import { registerLevelCommands } from './level.js';
 import { registerOfferingCommands } from './offering.js';
 import { registerOfficeCommands } from './office.js';
 import { registerPeopleCommands } from './people.js';
+import { registerPlacementCommands } from './placement.js';
 import { registerProfileCommands } from './profile.js';
 import { registerRegisterCommands } from './register.js';
 import { registerSystemCommands } from './system.js';
@@ -23,4 +24,5 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerOfferingCommands,
   registerAccreditationCommands,
   registerRegisterCommands,
+  registerPlacementCommands,
 ];

@@ -11,6 +11,8 @@ import * as m0009 from './0009_accreditation_applications.js';
 import * as m0010 from './0010_assessments_and_register.js';
 import * as m0011 from './0011_register_indexes.js';
 import * as m0012 from './0012_placement.js';
+import * as m0013 from './0013_placement_decisions.js';
+import * as m0014 from './0014_noc_exemptions.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -29,4 +31,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010_assessments_and_register': m0010,
   '0011_register_indexes': m0011,
   '0012_placement': m0012,
+  '0013_placement_decisions': m0013,
+  '0014_noc_exemptions': m0014,
 };

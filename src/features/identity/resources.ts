@@ -98,6 +98,15 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
+  // A NOC exemption belongs to the PSE whose system it is for.
+  noc: async (db, id) => {
+    const row = await db
+      .selectFrom('noc_exemptions')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;

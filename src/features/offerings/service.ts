@@ -10,6 +10,7 @@ import { documentOrganization } from '../documents/repo.js';
 import { auditActor, isOfficeStaff, type Actor, type RequestContext } from '../identity/actor.js';
 import type { Role } from '../identity/roles.js';
 import { findOrganization } from '../organizations/repo.js';
+import { reevaluateSystemsOnOffering } from '../placement/decisions-service.js';
 import * as repo from './repo.js';
 import { describeIssues, listIssues, type OfferingLists } from './validation.js';
 
@@ -281,6 +282,17 @@ export async function update(
       updated_by_user_id: actor.userId,
     });
     await repo.replaceLists(trx, id, lists);
+    // What placement reads changed (data centres, models): the systems on it are decided again.
+    if (
+      lists.locations !== undefined ||
+      changes.service_model !== undefined ||
+      changes.deployment_model !== undefined
+    ) {
+      await reevaluateSystemsOnOffering(ctx, trx, id, 'offering_changed', {
+        actor: auditActor(actor, 'manage_organizations'),
+        requestId: request.requestId,
+      });
+    }
     const changed = Object.keys(changes).filter(
       (key) => key !== 'name_key',
     ) as (keyof typeof before.offering)[];
@@ -342,6 +354,11 @@ export async function remove(
       );
     }
     await repo.deleteOffering(trx, id);
+    // A system still recorded on it now runs on an offering that is not on record.
+    await reevaluateSystemsOnOffering(ctx, trx, id, 'offering_deleted', {
+      actor: auditActor(actor, 'manage_organizations'),
+      requestId: request.requestId,
+    });
     await recordAuditEvent(
       trx,
       {

@@ -9,6 +9,7 @@ import { DEFAULT_LEVELS } from '../levels/seed.js';
 import type { Power } from '../office/positions.js';
 import type { PolicyLevel, PolicyPack } from './model.js';
 import * as repo from './policy-repo.js';
+import { reevaluateAllSystems } from './decisions-service.js';
 import { validatePack } from './validate.js';
 
 /**
@@ -360,6 +361,14 @@ export async function advance(
         'changed_meanwhile',
         `Version ${row.version} of the policy pack changed while you were acting on it; reload and try again.`,
       );
+    }
+    // Every placement is decided again under the version just published, in this transaction:
+    // the version and the flags it causes commit together, or neither does.
+    if (step === 'publish') {
+      await reevaluateAllSystems(ctx, trx, 'policy_published', {
+        actor: auditActor(request.actor, rule.power),
+        requestId: request.requestId,
+      });
     }
     await recordAuditEvent(
       trx,

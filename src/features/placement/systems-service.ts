@@ -9,6 +9,7 @@ import { auditActor, isOfficeStaff, type Actor, type RequestContext } from '../i
 import type { Role } from '../identity/roles.js';
 import { isCountryCode } from '../offerings/countries.js';
 import { checkAnswers, classify } from './classify.js';
+import { reevaluateSystems } from './decisions-service.js';
 import type { Classification, ClassificationAnswers, PolicyPack } from './model.js';
 import { currentPolicy, storedPack } from './policy-service.js';
 import * as policyRepo from './policy-repo.js';
@@ -399,6 +400,13 @@ export async function update(
       updated_by_user_id: actor.userId,
     });
     if (!done) throw archived({ name: before.name, archived_at: null });
+    // Moved, or proposed elsewhere: its placement is decided again, in this transaction.
+    if (patch.currentHosting !== undefined || patch.proposedHosting !== undefined) {
+      await reevaluateSystems(ctx, trx, [id], 'system_moved', {
+        actor: auditActor(actor),
+        requestId: request.requestId,
+      });
+    }
     await recordAuditEvent(
       trx,
       {
@@ -536,6 +544,11 @@ export async function classifySystem(
       updated_by_user_id: actor.userId,
     });
     if (!done) throw archived({ name: system.name, archived_at: null });
+    // Its placement is decided for the new class, in this transaction.
+    await reevaluateSystems(ctx, trx, [id], 'system_classified', {
+      actor: auditActor(actor),
+      requestId: request.requestId,
+    });
     await recordAuditEvent(
       trx,
       {

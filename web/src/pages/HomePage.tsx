@@ -85,6 +85,21 @@ export function destinations(me: Me): Destination[] {
       description: strings.dashApplications,
     });
   }
+  if (may.viewSystems(me)) {
+    list.push({
+      to: '/systems',
+      label: strings.navSystems,
+      description: isOfficeStaff(me) ? strings.dashSystemsOffice : strings.dashSystems,
+    });
+  }
+  if (may.viewPlacements(me)) {
+    list.push({
+      to: '/placements',
+      label: strings.navPlacements,
+      description: strings.dashPlacements,
+    });
+    list.push({ to: '/nocs', label: strings.navNocs, description: strings.dashNocs });
+  }
   if (may.viewAppointments(me)) {
     list.push({
       to: '/appointments',
@@ -96,6 +111,7 @@ export function destinations(me: Me): Destination[] {
     list.push({ to: '/audit', label: strings.navAudit, description: strings.dashAudit });
   }
   list.push({ to: '/register', label: strings.navRegister, description: strings.dashRegister });
+  list.push({ to: '/policy', label: strings.navPolicy, description: strings.dashPolicy });
   return list;
 }
 
