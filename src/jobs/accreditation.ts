@@ -12,18 +12,20 @@ import {
   expiryDue,
 } from '../features/accreditation/workflow.js';
 import { dayOf } from '../features/office/positions.js';
+import { reevaluateSystemsOnOffering } from '../features/placement/decisions-service.js';
 import { enqueueEmail } from '../features/outbox/service.js';
 
 /**
  * The accreditation calendar (issue 5, item 4): applies expiry the day after an accreditation's
- * last valid day, and sends renewal and reassessment reminders ahead of their dates. Safe to run
+ * last valid day, re-decides placements on an offering whose suspension takes effect today, and
+ * sends renewal and reassessment reminders ahead of their dates. Safe to run
  * any number of times on any number of instances: an expiry is a workflow step conditional on
  * the record's revision (a second runner is refused and skips it), and each reminder is claimed
  * by inserting its key into `notices` in the transaction that queues its e-mails.
  */
 export async function runAccreditationCalendar(
   ctx: AppContext,
-): Promise<{ expired: number; reminders: number }> {
+): Promise<{ expired: number; reminders: number; suspensionsTakingEffect: number }> {
   const today = dayOf(ctx.clock.now());
   let expired = 0;
   const due = await ctx.db
@@ -43,6 +45,40 @@ export async function runAccreditationCalendar(
       if (isUniqueViolation(error) || (error instanceof AppError && error.status === 409)) continue;
       throw error;
     }
+  }
+
+  // A suspension dated ahead leaves the offering in force until its first day (standingOn), and no
+  // workflow event marks that day: here the placements on it are decided again, once per
+  // suspension, claimed by a key in `notices` like the reminders.
+  let suspensionsTakingEffect = 0;
+  const suspended = await ctx.db
+    .selectFrom('register_entries')
+    .select(['application_id', 'offering_id', 'suspended_from'])
+    .where('status', '=', 'suspended')
+    .where('suspended_from', '<=', today)
+    .execute();
+  for (const entry of suspended) {
+    const key = `suspension-effective:${entry.application_id}:${entry.suspended_from ?? ''}`;
+    const applied = await ctx.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .insertInto('notices')
+        .values({ key, created_at: ctx.clock.now().toISOString() })
+        .onConflict((conflict) => conflict.column('key').doNothing())
+        .executeTakeFirst();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await reevaluateSystemsOnOffering(
+        ctx,
+        trx,
+        entry.offering_id,
+        'accreditation_suspension_effective',
+        {
+          actor: null,
+          requestId: null,
+        },
+      );
+      return true;
+    });
+    if (applied) suspensionsTakingEffect += 1;
   }
 
   let reminders = 0;
@@ -91,7 +127,7 @@ export async function runAccreditationCalendar(
       if (sent) reminders += 1;
     }
   }
-  return { expired, reminders };
+  return { expired, reminders, suspensionsTakingEffect };
 }
 
 /** Runs the calendar now and then every hour, never two runs at once; `stop()` ends it. */
@@ -105,7 +141,7 @@ export function startAccreditationCalendar(
     running = runAccreditationCalendar(ctx)
       .then(
         (done) => {
-          if (done.expired > 0 || done.reminders > 0) {
+          if (done.expired > 0 || done.reminders > 0 || done.suspensionsTakingEffect > 0) {
             ctx.logger.info(done, 'accreditation calendar applied');
           }
         },

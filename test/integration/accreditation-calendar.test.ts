@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { ManualClock } from '../../src/clock.js';
+import { insertLevelIfMissing } from '../../src/features/levels/repo.js';
+import { DEFAULT_LEVELS } from '../../src/features/levels/seed.js';
+import { seedDefaultPolicy } from '../../src/features/placement/seed.js';
 import { runAccreditationCalendar } from '../../src/jobs/accreditation.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { buildOrganization, buildUser } from '../helpers/factories.js';
+import { buildOrganization, buildUser, signInAs } from '../helpers/factories.js';
 import { buildAccreditedOffering } from '../helpers/register.js';
 
 describeEachDatabase('accreditation calendar: reminders and expiry', (database) => {
@@ -78,7 +82,11 @@ describeEachDatabase('accreditation calendar: reminders and expiry', (database) 
     const expiredMail = (await mailTo(adminEmail)).filter((m) => /expired/.test(m.subject));
     assert.equal(expiredMail.length, 1);
     // Nothing more to remind of, or to expire.
-    assert.deepEqual(await runAccreditationCalendar(t.ctx), { expired: 0, reminders: 0 });
+    assert.deepEqual(await runAccreditationCalendar(t.ctx), {
+      expired: 0,
+      reminders: 0,
+      suspensionsTakingEffect: 0,
+    });
   });
 
   it('expires a suspended accreditation too, and leaves revoked ones alone', async () => {
@@ -99,5 +107,74 @@ describeEachDatabase('accreditation calendar: reminders and expiry', (database) 
     await runAccreditationCalendar(t.ctx);
     assert.equal((await entry(suspended.offeringId)).status, 'expired');
     assert.equal((await entry(revoked.offeringId)).status, 'revoked');
+  });
+
+  it('decides the placements on an offering again on the day its suspension takes effect, once', async () => {
+    clock.set('2026-10-01T06:00:00Z');
+    for (const level of DEFAULT_LEVELS) {
+      await insertLevelIfMissing(t.ctx.db, {
+        id: randomUUID(),
+        ...level,
+        created_at: clock.now().toISOString(),
+      });
+    }
+    await seedDefaultPolicy(t.ctx);
+    const { offeringId } = await buildAccreditedOffering(t.ctx, cspId, {
+      auditFirm,
+      grantedAt: '2026-10-01T06:00:00Z',
+      validUntil: '2027-09-30',
+      then: [
+        {
+          action: 'suspend',
+          at: '2026-10-01T07:00:00Z',
+          reason: 'Breach not reported.',
+          effectiveOn: '2026-10-15',
+        },
+      ],
+    });
+    const pseId = await buildOrganization(t.ctx, 'pse', { name: 'Ministry of Records' });
+    const staff = await signInAs(t.app, (await buildUser(t.ctx, pseId, 'pse_staff')).email);
+    const created = await staff.send('POST', '/api/v1/systems', {
+      name: 'Public notices',
+      purpose: 'Publishes notices',
+      owner: { name: 'Editor', email: 'editor@records.example' },
+      users: { description: 'the public', approximateCount: 10000 },
+      currentHosting: { kind: 'offering', offeringId },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const systemId = created.json<{ id: string }>().id;
+    const classified = await staff.send('PUT', `/api/v1/systems/${systemId}/classification`, {
+      informationTypes: [
+        {
+          name: 'Notices',
+          confidentiality: 'none',
+          integrity: 'low',
+          availability: 'low',
+          markings: [],
+        },
+      ],
+    });
+    assert.equal(classified.statusCode, 200, classified.body);
+    const status = async () =>
+      (
+        await t.ctx.db
+          .selectFrom('system_placements')
+          .select('status')
+          .where('system_id', '=', systemId)
+          .executeTakeFirstOrThrow()
+      ).status;
+    // Suspended ahead: still in force, so still in policy, until its first day.
+    assert.equal(await status(), 'in_policy');
+    assert.equal((await runAccreditationCalendar(t.ctx)).suspensionsTakingEffect, 0);
+    assert.equal(await status(), 'in_policy');
+
+    clock.set('2026-10-15T00:10:00Z');
+    const runs = await Promise.all([
+      runAccreditationCalendar(t.ctx),
+      runAccreditationCalendar(t.ctx),
+    ]);
+    assert.equal(runs[0].suspensionsTakingEffect + runs[1].suspensionsTakingEffect, 1);
+    assert.equal(await status(), 'out_of_policy');
+    assert.equal((await runAccreditationCalendar(t.ctx)).suspensionsTakingEffect, 0);
   });
 });
