@@ -577,7 +577,7 @@ export interface PlacementDecisionsTable {
   policy_version: number;
   classification_id: string;
   class_code: string;
-  offering_id: string;
+  offering_id: string | null;
   offering_updated_at: string;
   /** The OfferingFacts as used, in placement_texts. */
   offering_facts_sha256: string;

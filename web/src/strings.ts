@@ -1292,6 +1292,7 @@ const en = {
     not_met: 'Not met',
     covered_by_noc: 'Covered by a NOC',
     condition: 'Condition to see to',
+    not_applicable: 'Does not apply',
   } as Record<string, string>,
   ruleNames: {
     accreditation: 'Accreditation',

@@ -168,7 +168,7 @@ export interface Classification {
 // Placement (helper C's routes: placement-routes.ts)
 
 export type Outcome = 'allow' | 'allow_with_conditions' | 'deny';
-export type RuleOutcome = 'met' | 'not_met' | 'covered_by_noc' | 'condition';
+export type RuleOutcome = 'met' | 'not_met' | 'covered_by_noc' | 'condition' | 'not_applicable';
 
 export interface RuleResult {
   rule: 'accreditation' | 'level' | 'deployment_model' | 'residency' | 'condition';
@@ -186,7 +186,8 @@ export interface StoredDecision {
   /** Which placement was decided: where the system runs, where it is proposed to run, or a check. */
   hosting: 'current' | 'proposed' | 'check';
   trigger: string;
-  offeringId: string;
+  /** Null for a hosting in the PSE's own private-cloud or on-premises facility. */
+  offeringId: string | null;
   at: string;
   policyVersion: number;
   outcome: Outcome;

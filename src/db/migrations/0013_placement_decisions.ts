@@ -42,8 +42,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('policy_version', 'integer', (c) => c.notNull())
     .addColumn('classification_id', 'text', (c) => c.notNull())
     .addColumn('class_code', 'text', (c) => c.notNull())
-    // Not a foreign key: a decision stays on record after its offering is deleted.
-    .addColumn('offering_id', 'text', (c) => c.notNull())
+    // Not a foreign key: a decision stays on record after its offering is deleted. Null for a
+    // hosting in the PSE's own private-cloud or on-premises facility (in the facts instead).
+    .addColumn('offering_id', 'text')
     .addColumn('offering_updated_at', 'text', (c) => c.notNull())
     .addColumn('offering_facts_sha256', 'text', (c) =>
       c.notNull().references('placement_texts.sha256'),

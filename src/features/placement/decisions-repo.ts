@@ -48,9 +48,14 @@ export type SystemToPlace = Pick<
   | 'current_kind'
   | 'current_offering_id'
   | 'current_facility_name'
+  | 'current_facility_country'
+  | 'current_facility_operator'
   | 'proposed_kind'
   | 'proposed_offering_id'
   | 'proposed_facility_name'
+  | 'proposed_facility_country'
+  | 'proposed_facility_operator'
+  | 'updated_at'
 >;
 
 const SYSTEM_COLUMNS = [
@@ -63,9 +68,14 @@ const SYSTEM_COLUMNS = [
   'current_kind',
   'current_offering_id',
   'current_facility_name',
+  'current_facility_country',
+  'current_facility_operator',
   'proposed_kind',
   'proposed_offering_id',
   'proposed_facility_name',
+  'proposed_facility_country',
+  'proposed_facility_operator',
+  'updated_at',
 ] as const;
 
 /** These systems (missing ids are left out), in id order. */

@@ -15,10 +15,25 @@ import { standingOn } from '../accreditation/workflow.js';
 import { recordAuditEvent, type AuditActor } from '../audit/service.js';
 import { auditActor, isOfficeStaff, type Actor, type RequestContext } from '../identity/actor.js';
 import { dayOf, type Power } from '../office/positions.js';
+import { countryName } from '../offerings/countries.js';
 import { allCountries, countriesFor } from '../offerings/residency.js';
 import * as repo from './decisions-repo.js';
-import { compilePolicy, decide, explain, rankOfferings, type CompiledPolicy } from './engine.js';
-import type { ActiveNoc, Decision, OfferingFacts, Standing } from './model.js';
+import {
+  compilePolicy,
+  decide,
+  decideFacility,
+  explain,
+  rankOfferings,
+  type CompiledPolicy,
+} from './engine.js';
+import type {
+  ActiveNoc,
+  Decision,
+  FacilityFacts,
+  FacilityKind,
+  OfferingFacts,
+  Standing,
+} from './model.js';
 import { activeNocsFor } from './noc-repo.js';
 import { nocsForOffering } from './noc-workflow.js';
 import * as policyRepo from './policy-repo.js';
@@ -41,10 +56,13 @@ import { knownLevels, storedPack } from './policy-service.js';
  * accreditation step (a subscriber to `STANDING_EVENTS`), a policy version published, an offering
  * whose facts changed, a system classified or moved, a NOC granted or expired. Only the current
  * hosting flags a system: a proposed placement that is refused is shown, not flagged, since the
- * data is not there yet. A hosting in a private cloud or on-premises facility is not an offering,
- * and the engine decides offerings only, so such a system is `not_evaluated`, with that reason.
- * A decision identical to the one a hosting already has (same versions, same result) is not stored
- * again; the status row still records when it was last evaluated. One audit event per run.
+ * data is not there yet. A hosting in the PSE's own private-cloud or on-premises facility is
+ * decided too (`decideFacility`), with the facility's facts (kind, name, country, operator, from
+ * the system's row) in place of an offering's and the system's NOCs that name no offering; such a
+ * decision is stored with no `offering_id`, the facility's facts as its facts text and the
+ * system's `updated_at` as their version. A decision identical to the one a hosting already has (same versions, same
+ * result) is not stored again; the status row still records when it was last evaluated. One audit
+ * event per run.
  */
 
 type Db = Kysely<Database>;
@@ -55,6 +73,11 @@ const BATCH = 1000;
 const POLICY_CACHE_SIZE = 4;
 /** Flagged systems named in a run's audit event; the counts say the rest. */
 const AUDIT_SYSTEMS = 20;
+/**
+ * `placement_decisions.offering_id` of a decision on a PSE's own facility: no offering. The
+ * facility itself is in the decision's facts and inputs.
+ */
+export const FACILITY_OFFERING_ID = null;
 
 // ---------------------------------------------------------------------------------------------
 // The policy in force, compiled once per version
@@ -291,6 +314,57 @@ function decideOn(
   return prepared;
 }
 
+/** A PSE's own facility, as decided and stored (the counterpart of `PreparedOffering`). */
+interface PreparedFacility {
+  facts: FacilityFacts;
+  factsText: string;
+  factsHash: string;
+  /** The version of the facts: the system row's last change. */
+  updatedAt: string;
+}
+
+/** The facility a system runs in (or is proposed for), from its row, in a fixed key order. */
+function facilityOf(
+  system: repo.SystemToPlace,
+  which: 'current' | 'proposed',
+  kind: FacilityKind,
+): PreparedFacility {
+  const current = which === 'current';
+  const facts: FacilityFacts = {
+    kind,
+    name: (current ? system.current_facility_name : system.proposed_facility_name) ?? '',
+    country: (current ? system.current_facility_country : system.proposed_facility_country) ?? null,
+    operator:
+      (current ? system.current_facility_operator : system.proposed_facility_operator) ?? null,
+  };
+  const factsText = JSON.stringify(facts);
+  return { facts, factsText, factsHash: sha256(factsText), updatedAt: system.updated_at };
+}
+
+/** The NOCs that count for a facility: those for the system that name no offering. */
+function facilityNocs<T extends ActiveNoc & { offeringId?: string | null }>(
+  nocs: readonly T[],
+): T[] {
+  return nocs.filter((noc) => noc.offeringId == null);
+}
+
+function decideOnFacility(
+  run: Run,
+  classCode: string,
+  facility: PreparedFacility,
+  nocs: readonly ActiveNoc[],
+): Prepared {
+  if (nocs.length > 0)
+    return prepare(decideFacility(run.policy.compiled, classCode, facility.facts, nocs));
+  const key = `${classCode}\u0000facility\u0000${facility.factsText}`;
+  let prepared = run.shared.get(key);
+  if (prepared === undefined) {
+    prepared = prepare(decideFacility(run.policy.compiled, classCode, facility.facts, []));
+    run.shared.set(key, prepared);
+  }
+  return prepared;
+}
+
 function keepText(run: Run, hash: string, text: string): void {
   if (run.knownTexts.has(hash)) return;
   run.knownTexts.add(hash);
@@ -333,6 +407,41 @@ function decisionRow(
   };
 }
 
+/** A decision on a facility as stored: no offering, no accreditation, the facility's facts. */
+function facilityDecisionRow(
+  run: Run,
+  system: Pick<repo.SystemToPlace, 'id' | 'classification_id'>,
+  classCode: string,
+  hosting: PlacementHosting,
+  facility: PreparedFacility,
+  nocsText: string,
+  prepared: Prepared,
+): DecisionInsert {
+  return {
+    id: randomUUID(),
+    system_id: system.id,
+    hosting,
+    trigger: run.trigger,
+    decided_at: run.at,
+    decided_on: run.day,
+    decided_by_user_id: run.userId,
+    policy_version: run.policy.version,
+    classification_id: system.classification_id ?? '',
+    class_code: classCode,
+    offering_id: FACILITY_OFFERING_ID,
+    offering_updated_at: facility.updatedAt,
+    offering_facts_sha256: facility.factsHash,
+    accreditation_id: null,
+    accreditation_status: null,
+    in_force: 0,
+    level_code: null,
+    level_rank: null,
+    nocs: nocsText,
+    outcome: prepared.decision.outcome,
+    result_sha256: prepared.hash,
+  };
+}
+
 /** Whether a stored decision was made of the same versions and says the same. */
 function sameDecision(stored: repo.DecisionRow, next: DecisionInsert): boolean {
   return (
@@ -350,9 +459,10 @@ function sameDecision(stored: repo.DecisionRow, next: DecisionInsert): boolean {
 
 type HostingResult =
   | { kind: 'none' }
-  | { kind: 'facility'; facilityKind: string; name: string }
+  | { kind: 'incomplete' }
   | { kind: 'missing'; offeringId: string }
-  | { kind: 'decided'; decisionId: string; decision: Decision; offeringName: string };
+  /** `where`: "On <offering>" or "In its own private cloud (…)", to begin a flag's reason. */
+  | { kind: 'decided'; decisionId: string; decision: Decision; where: string };
 
 /** The messages of the rules a decision does not meet: the reason a system is flagged. */
 function refusalWords(decision: Decision): string {
@@ -362,10 +472,19 @@ function refusalWords(decision: Decision): string {
     .join(' ');
 }
 
-const FACILITY_WORDS: Readonly<Record<string, string>> = {
-  private_cloud: 'a private cloud',
-  on_premises: 'an on-premises facility',
+const FACILITY_WORDS: Readonly<Record<FacilityKind, string>> = {
+  private_cloud: 'In its own private cloud',
+  on_premises: 'In its own on-premises facility',
 };
+
+/** "In its own private cloud (Ministry cloud, Pakistan)": the facility, its name and country. */
+function facilityWhere(facility: FacilityFacts): string {
+  const parts = [facility.name, facility.country === null ? '' : countryName(facility.country)]
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const words = FACILITY_WORDS[facility.kind];
+  return parts.length === 0 ? words : `${words} (${parts.join(', ')})`;
+}
 
 /** A system's status from its current hosting (see the note at the top of this file). */
 function statusOf(
@@ -393,10 +512,10 @@ function statusOf(
             ? 'No hosting is recorded for the system.'
             : 'No current hosting is recorded; a proposed placement is decided but does not flag a system.',
       };
-    case 'facility':
+    case 'incomplete':
       return {
         status: 'not_evaluated',
-        reason: `It runs in ${FACILITY_WORDS[current.facilityKind] ?? current.facilityKind} (${current.name}), not on a cloud service offering; placement decisions are made for offerings.`,
+        reason: 'Its current hosting is recorded as an offering but names none.',
       };
     case 'missing':
       return {
@@ -407,7 +526,7 @@ function statusOf(
       return current.decision.outcome === 'deny'
         ? {
             status: 'out_of_policy',
-            reason: `On ${current.offeringName}: ${refusalWords(current.decision)}`,
+            reason: `${current.where}: ${refusalWords(current.decision)}`,
           }
         : { status: 'in_policy', reason: null };
   }
@@ -451,14 +570,32 @@ async function processBatch(run: Run, systems: readonly repo.SystemToPlace[]): P
       const offeringId =
         which === 'current' ? system.current_offering_id : system.proposed_offering_id;
       if (kind === null) return { kind: 'none' };
-      if (kind !== 'offering' || offeringId === null)
-        return {
-          kind: 'facility',
-          facilityKind: kind,
-          name:
-            (which === 'current' ? system.current_facility_name : system.proposed_facility_name) ??
-            '',
-        };
+      const storedId =
+        which === 'current' ? before?.current_decision_id : before?.proposed_decision_id;
+      const stored = storedId == null ? undefined : previousDecisions.get(storedId);
+      if (kind !== 'offering') {
+        if (!decidable) return { kind: 'none' };
+        const facility = facilityOf(system, which, kind);
+        const offered = enginesNocs(facilityNocs(systemNocs));
+        const prepared = decideOnFacility(run, classCode, facility, offered);
+        const row = facilityDecisionRow(
+          run,
+          system,
+          classCode,
+          which,
+          facility,
+          JSON.stringify(offered),
+          prepared,
+        );
+        const where = facilityWhere(facility.facts);
+        if (stored && stored.hosting === which && sameDecision(stored, row))
+          return { kind: 'decided', decisionId: stored.id, decision: prepared.decision, where };
+        keepText(run, facility.factsHash, facility.factsText);
+        keepText(run, prepared.hash, prepared.text);
+        decisions.push(row);
+        return { kind: 'decided', decisionId: row.id, decision: prepared.decision, where };
+      }
+      if (offeringId === null) return { kind: 'incomplete' };
       const offering = run.offerings.get(offeringId);
       if (!offering) return { kind: 'missing', offeringId };
       if (!decidable) return { kind: 'none' };
@@ -473,15 +610,12 @@ async function processBatch(run: Run, systems: readonly repo.SystemToPlace[]): P
         JSON.stringify(offered),
         prepared,
       );
-      const storedId =
-        which === 'current' ? before?.current_decision_id : before?.proposed_decision_id;
-      const stored = storedId == null ? undefined : previousDecisions.get(storedId);
       if (stored && stored.hosting === which && sameDecision(stored, row))
         return {
           kind: 'decided',
           decisionId: stored.id,
           decision: prepared.decision,
-          offeringName: offering.row.name,
+          where: `On ${offering.row.name}`,
         };
       keepText(run, offering.factsHash, offering.factsText);
       keepText(run, prepared.hash, prepared.text);
@@ -490,7 +624,7 @@ async function processBatch(run: Run, systems: readonly repo.SystemToPlace[]): P
         kind: 'decided',
         decisionId: row.id,
         decision: prepared.decision,
-        offeringName: offering.row.name,
+        where: `On ${offering.row.name}`,
       };
     };
 
@@ -740,7 +874,9 @@ export interface StoredDecision {
   systemId: string;
   hosting: PlacementHosting;
   trigger: string;
-  offeringId: string;
+  /** The offering decided; null for the PSE's own facility (then `facility`). */
+  offeringId: string | null;
+  facility: FacilityFacts | null;
   at: string;
   policyVersion: number;
   classificationId: string;
@@ -752,12 +888,14 @@ export interface StoredDecision {
 
 function storedDecisionOf(row: repo.DecisionWithTexts): StoredDecision {
   const decision = JSON.parse(row.result) as Decision;
+  const facility = decision.inputs.facility ?? null;
   return {
     id: row.id,
     systemId: row.system_id,
     hosting: row.hosting,
     trigger: row.trigger,
-    offeringId: row.offering_id,
+    offeringId: facility === null ? row.offering_id : null,
+    facility,
     at: row.decided_at,
     policyVersion: row.policy_version,
     classificationId: row.classification_id,
@@ -1033,14 +1171,22 @@ export async function reproduceDecision(
         : { code: row.level_code, rank: row.level_rank },
     accreditationId: row.accreditation_id,
   };
+  const nocs = JSON.parse(row.nocs) as ActiveNoc[];
   const again = JSON.stringify(
-    decide(
-      compiled,
-      row.class_code,
-      JSON.parse(row.offering_facts) as OfferingFacts,
-      standing,
-      JSON.parse(row.nocs) as ActiveNoc[],
-    ),
+    row.offering_id === FACILITY_OFFERING_ID
+      ? decideFacility(
+          compiled,
+          row.class_code,
+          JSON.parse(row.offering_facts) as FacilityFacts,
+          nocs,
+        )
+      : decide(
+          compiled,
+          row.class_code,
+          JSON.parse(row.offering_facts) as OfferingFacts,
+          standing,
+          nocs,
+        ),
   );
   return { stored: row.result, again, same: again === row.result };
 }

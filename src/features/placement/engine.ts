@@ -5,6 +5,8 @@ import type {
   ActiveNoc,
   Decision,
   Deviation,
+  FacilityFacts,
+  FacilityKind,
   OfferingFacts,
   Outcome,
   PolicyLevel,
@@ -33,6 +35,9 @@ import { HOME, validatePack } from './validate.js';
  * - Results carry a stable code (`reason`) beside the words, in a fixed order (accreditation, level,
  *   deployment model, residency, then the class's conditions in pack order), and the decision keeps
  *   its inputs: the same compiled policy and facts give the same decision, identical as JSON.
+ *
+ * A PSE's own private-cloud or on-premises facility is decided by `decideFacility`, apart from
+ * `decide`, so that the offering path stays as it is (docs/placement-rules.md, "Facilities").
  *
  * Nothing here names a country, a class or a level: they all come from the pack and the levels.
  */
@@ -75,6 +80,9 @@ interface CompiledRule {
   readonly modelResults: Readonly<Record<DeploymentModel, RuleResult>>;
   readonly residencyMet: RuleResult;
   readonly conditions: readonly RuleResult[];
+  /** A PSE's own facility (`decideFacility`): its level and deployment-model results, by kind. */
+  readonly facilityLevel: RuleResult;
+  readonly facilityModel: Readonly<Record<FacilityKind, RuleResult>>;
 }
 
 /** A policy version made ready for deciding: build once with `compilePolicy`, use for every decision. */
@@ -87,6 +95,8 @@ export interface CompiledPolicy {
   readonly servicePreference: Readonly<Record<ServiceModel, number>>;
   readonly accredited: RuleResult;
   readonly notInForce: RuleResult;
+  /** The accreditation rule for a PSE's own facility, by kind: it does not apply. */
+  readonly notAnOffering: Readonly<Record<FacilityKind, RuleResult>>;
   readonly modelNames: Readonly<Record<DeploymentModel, string>>;
 }
 
@@ -219,6 +229,38 @@ export function compilePolicy(pack: PolicyPack, levels: readonly PolicyLevel[]):
               : `${name} data must stay in ${placeWords}; this offering keeps customer data there.`,
           ),
     );
+    const privateMet = (modelMask & MODEL_BITS.private) !== 0;
+    const facilityModel: Record<FacilityKind, RuleResult> = {
+      private_cloud: frozen(
+        result(
+          'deployment_model',
+          privateMet ? 'met' : 'not_met',
+          privateMet ? 'model_permitted' : 'model_not_permitted',
+          rule.clause,
+          privateMet
+            ? `${name} data may go to ${permitted}; this system's own facility is a private cloud, judged as ${modelNames.private}.`
+            : `${name} data may go only to ${permitted}; this system's own facility is a private cloud, judged as ${modelNames.private}, so it needs a NOC from the Cloud Office.`,
+        ),
+      ),
+      on_premises: frozen(
+        result(
+          'deployment_model',
+          'not_met',
+          'facility_not_cloud',
+          rule.clause,
+          `${name} data may go only to ${permitted}; this system's own facility is on premises, which is not a cloud: going non-cloud needs a NOC from the Cloud Office.`,
+        ),
+      ),
+    };
+    const facilityLevel = frozen(
+      result(
+        'level',
+        'not_met',
+        'facility_no_level',
+        rule.clause,
+        `${name} data needs a place accredited at ${minTitle} or higher; a facility of the PSE's own is not accredited and has no level, so it needs a NOC from the Cloud Office.`,
+      ),
+    );
     let nocMask = 0;
     let nocModels = 0;
     for (const deviation of nocRule?.deviations ?? []) nocMask |= DEVIATION_BITS[deviation];
@@ -249,6 +291,8 @@ export function compilePolicy(pack: PolicyPack, levels: readonly PolicyLevel[]):
       ),
       modelResults,
       residencyMet,
+      facilityLevel,
+      facilityModel,
       conditions: rule.conditions.map((condition) =>
         frozen(
           result(
@@ -290,6 +334,26 @@ export function compilePolicy(pack: PolicyPack, levels: readonly PolicyLevel[]):
         'This offering is not accredited on the day of the decision (never accredited, or its accreditation is suspended, revoked or expired), so no government data may go to it.',
       ),
     ),
+    notAnOffering: {
+      private_cloud: frozen(
+        result(
+          'accreditation',
+          'not_applicable',
+          'not_an_offering',
+          accreditationClause,
+          "Does not apply: this is the PSE's own private cloud, not a cloud service offering, and the Cloud Office accredits offerings only.",
+        ),
+      ),
+      on_premises: frozen(
+        result(
+          'accreditation',
+          'not_applicable',
+          'not_an_offering',
+          accreditationClause,
+          "Does not apply: this is the PSE's own on-premises facility, not a cloud service offering, and the Cloud Office accredits offerings only.",
+        ),
+      ),
+    },
   };
 }
 
@@ -499,6 +563,122 @@ export function decide(
   };
 }
 
+/** The facility's kind as the engine reads it; a value outside the type counts as on premises. */
+const facilityKindOf = (kind: string): FacilityKind =>
+  kind === 'private_cloud' ? 'private_cloud' : 'on_premises';
+
+/** The residency rule for a facility: all of its data is in the facility's country. */
+function facilityResidency(rule: CompiledRule, facility: FacilityFacts): RuleResult {
+  const allowed = rule.countries;
+  if (allowed === null) return rule.residencyMet;
+  const country = facility.country;
+  if (country === null || country === '')
+    return result(
+      'residency',
+      'not_met',
+      'no_customer_data_location',
+      rule.clause,
+      `${rule.className} data must stay in ${rule.placeWords}; the country of this system's own facility is not recorded, so where the data would be is unknown.`,
+    );
+  if (allowed.has(country))
+    return result(
+      'residency',
+      'met',
+      'residency_met',
+      rule.clause,
+      rule.allDataIn
+        ? `${rule.className} data must stay in ${rule.placeWords}, backups and disaster-recovery copies included; this system's own facility is in ${countryWord(country)}, so all of its data is there.`
+        : `${rule.className} data must stay in ${rule.placeWords}; this system's own facility is in ${countryWord(country)}.`,
+    );
+  return result(
+    'residency',
+    'not_met',
+    rule.allDataIn ? 'other_data_outside' : 'customer_data_outside',
+    rule.clause,
+    `${rule.className} data must stay in ${rule.placeWords}; this system's own facility is in ${countryWord(country)}, and all of its data is there.`,
+  );
+}
+
+/**
+ * May data of `classCode` be hosted in the PSE's own private-cloud or on-premises facility? The
+ * counterpart of `decide` for a hosting that is not a CSP offering (docs/placement-rules.md,
+ * "Facilities"), pure as well, and kept apart so that the offering path stays as it is:
+ *
+ * - accreditation: does not apply (`not_applicable`): the office accredits offerings only;
+ * - level: a facility has no accredited level, so the rule is not met unless a NOC in force covers
+ *   it: one covering `level`, or one covering `deployment_model` for `private` (the NOC that
+ *   authorises the facility itself), each only if the current policy's NOC rule allows it;
+ * - deployment model: a private cloud is judged as `private`; on premises is not cloud, so no
+ *   model of the pack permits it, and a NOC opening `private` covers it (the pack's models cannot
+ *   name on-premises);
+ * - residency: the facility's country is where all of its data is;
+ * - the class's conditions, as for an offering.
+ *
+ * So a facility is at best allowed with conditions: never without a NOC (or conditions).
+ */
+export function decideFacility(
+  policy: CompiledPolicy,
+  classCode: string,
+  facility: FacilityFacts,
+  nocs: readonly ActiveNoc[],
+): Decision {
+  const rule = ruleFor(policy, classCode);
+  const kind = facilityKindOf(facility.kind);
+
+  let levelResult = rule.facilityLevel;
+  if (nocs.length > 0) {
+    const noc =
+      coveringNoc(rule, 'level', 'private', nocs) ??
+      coveringNoc(rule, 'deployment_model', 'private', nocs);
+    if (noc) levelResult = coveredBy(rule, levelResult, noc);
+  }
+  let modelResult = rule.facilityModel[kind];
+  if (modelResult.outcome === 'not_met' && nocs.length > 0) {
+    const noc = coveringNoc(rule, 'deployment_model', 'private', nocs);
+    if (noc) modelResult = coveredBy(rule, modelResult, noc);
+  }
+  let residencyResult = facilityResidency(rule, facility);
+  if (residencyResult.outcome === 'not_met' && nocs.length > 0) {
+    const noc = coveringNoc(rule, 'residency', 'private', nocs);
+    if (noc) residencyResult = coveredBy(rule, residencyResult, noc);
+  }
+
+  const rules: RuleResult[] = [
+    policy.notAnOffering[kind],
+    levelResult,
+    modelResult,
+    residencyResult,
+    ...rule.conditions,
+  ];
+  let outcome: Outcome = rule.conditions.length > 0 ? 'allow_with_conditions' : 'allow';
+  for (let i = 1; i < 4; i++) {
+    const o = (rules[i] as RuleResult).outcome;
+    if (o === 'not_met') {
+      outcome = 'deny';
+      break;
+    }
+    if (o === 'covered_by_noc') outcome = 'allow_with_conditions';
+  }
+  const nocIds = nocs.map((noc) => noc.id).sort();
+  return {
+    outcome,
+    rules,
+    inputs: {
+      classCode,
+      offeringId: null,
+      accreditationId: null,
+      levelCode: null,
+      nocIds,
+      facility: {
+        kind: facility.kind,
+        name: facility.name,
+        country: facility.country,
+        operator: facility.operator,
+      },
+    },
+  };
+}
+
 const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
   allow: 'Allowed',
   allow_with_conditions: 'Allowed with conditions',
@@ -516,6 +696,7 @@ export function explain(decision: Decision): string[] {
     covered_by_noc: 1,
     condition: 2,
     met: 3,
+    not_applicable: 4,
   };
   const failed = decision.rules.filter((r) => r.outcome === 'not_met').length;
   const head =
@@ -527,6 +708,7 @@ export function explain(decision: Decision): string[] {
     covered_by_noc: 'Covered by a NOC',
     condition: 'Condition',
     met: 'Met',
+    not_applicable: 'Does not apply',
   };
   return [
     head,
@@ -534,7 +716,7 @@ export function explain(decision: Decision): string[] {
       .map((rule, index) => ({ rule, index }))
       .sort((a, b) => order[a.rule.outcome] - order[b.rule.outcome] || a.index - b.index)
       .map(({ rule }) =>
-        rule.outcome === 'condition'
+        rule.outcome === 'condition' || rule.outcome === 'not_applicable'
           ? `${rule.message} (${rule.clause})`
           : `${marks[rule.outcome]}: ${rule.message} (${rule.clause})`,
       ),

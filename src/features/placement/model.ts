@@ -102,6 +102,23 @@ export interface OfferingFacts {
   locations?: readonly { country: string; city: string; purpose: LocationPurpose }[];
 }
 
+/** The kinds of facility a PSE may run a system in itself (pse_systems' hosting kinds). */
+export type FacilityKind = 'private_cloud' | 'on_premises';
+
+/**
+ * A PSE's own private-cloud or on-premises facility as a decision needs it (`decideFacility`): not
+ * a CSP offering, so it has no accreditation and no level; all of its data is in its country.
+ */
+export interface FacilityFacts {
+  kind: FacilityKind;
+  /** The facility's name, for people. */
+  name: string;
+  /** ISO 3166-1 alpha-2 country the facility is in (every copy of its data); null: not recorded. */
+  country: string | null;
+  /** Who runs it, for people; null: not recorded. */
+  operator: string | null;
+}
+
 /** The offering's accreditation on the day of the decision (accreditation's `standingOn`). */
 export interface Standing {
   inForce: boolean;
@@ -120,7 +137,11 @@ export interface ActiveNoc {
 }
 
 export type Outcome = 'allow' | 'allow_with_conditions' | 'deny';
-export type RuleOutcome = 'met' | 'not_met' | 'covered_by_noc' | 'condition';
+/**
+ * `not_applicable`: the rule does not apply to what is decided (the accreditation rule for a PSE's
+ * own facility, which is not a CSP offering); it neither allows nor refuses.
+ */
+export type RuleOutcome = 'met' | 'not_met' | 'covered_by_noc' | 'condition' | 'not_applicable';
 
 /**
  * Why a rule came out as it did, as a stable machine code (the words are in `message`; the code
@@ -139,7 +160,11 @@ export type ReasonCode =
   | 'customer_data_outside'
   | 'other_data_outside'
   | 'no_customer_data_location'
-  | 'condition';
+  | 'condition'
+  // A PSE's own facility (`decideFacility`):
+  | 'not_an_offering'
+  | 'facility_no_level'
+  | 'facility_not_cloud';
 
 /** One rule's outcome, in words a PSE officer understands, with its clause. */
 export interface RuleResult {
@@ -168,12 +193,18 @@ export interface Decision {
 /** The facts a decision read, kept with it so that it can be reproduced and audited. */
 export interface DecisionInputs {
   classCode: string;
-  offeringId: string;
+  /** The offering decided; null for a PSE's own facility (see `facility`). */
+  offeringId: string | null;
   accreditationId: string | null;
   /** The level the offering was accredited at on the day, or null if not in force. */
   levelCode: string | null;
   /** The NOCs in force that were offered to the decision (whether or not one was needed). */
   nocIds: string[];
+  /**
+   * The facility decided (`decideFacility` only: absent from an offering's decision, whose JSON
+   * is unchanged by facilities).
+   */
+  facility?: FacilityFacts;
 }
 
 /** A problem found in a pack or in questionnaire answers; empty list = fine. */

@@ -13,6 +13,16 @@ const OutcomeSchema = Type.Union(
   { description: 'allow, allow_with_conditions or deny' },
 );
 
+const FacilitySchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('private_cloud'), Type.Literal('on_premises')]),
+    name: Type.String(),
+    country: Nullable(Type.String({ description: 'ISO 3166-1 alpha-2; where all its data is' })),
+    operator: Nullable(Type.String()),
+  },
+  { description: "The PSE's own private-cloud or on-premises facility decided, as used" },
+);
+
 const StoredDecisionSchema = Type.Object({
   id: Type.String(),
   systemId: Type.String(),
@@ -23,7 +33,10 @@ const StoredDecisionSchema = Type.Object({
   trigger: Type.String({
     description: 'Why it was decided: policy_published, accreditation_suspended, check, ...',
   }),
-  offeringId: Type.String(),
+  offeringId: Nullable(
+    Type.String({ description: "The offering decided; null for the PSE's own facility" }),
+  ),
+  facility: Nullable(FacilitySchema),
   at: Type.String({ description: 'When it was decided (ISO 8601)' }),
   policyVersion: Type.Integer(),
   classificationId: Type.String(),
@@ -34,7 +47,10 @@ const StoredDecisionSchema = Type.Object({
       rule: Type.String({
         description: 'accreditation, level, deployment_model, residency or condition',
       }),
-      outcome: Type.String({ description: 'met, not_met, covered_by_noc or condition' }),
+      outcome: Type.String({
+        description:
+          "met, not_met, covered_by_noc, condition, or not_applicable (accreditation, for a PSE's own facility)",
+      }),
       reason: Type.String({
         description: 'The reason as a stable code (customer_data_outside, ...)',
       }),
@@ -46,10 +62,11 @@ const StoredDecisionSchema = Type.Object({
   ),
   inputs: Type.Object({
     classCode: Type.String(),
-    offeringId: Type.String(),
+    offeringId: Nullable(Type.String()),
     accreditationId: Nullable(Type.String()),
     levelCode: Nullable(Type.String()),
     nocIds: Type.Array(Type.String()),
+    facility: Type.Optional(FacilitySchema),
   }),
   words: Type.Array(Type.String(), {
     description: 'The verdict, then each rule in words, refusals first',
@@ -104,6 +121,7 @@ function presentDecision(stored: service.StoredDecision): Static<typeof StoredDe
     hosting: stored.hosting,
     trigger: stored.trigger,
     offeringId: stored.offeringId,
+    facility: stored.facility,
     at: stored.at,
     policyVersion: stored.policyVersion,
     classificationId: stored.classificationId,
