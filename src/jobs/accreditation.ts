@@ -1,16 +1,13 @@
 import type { AppContext } from '../context.js';
+import { claimNotice } from '../db/notices.js';
+import { startPeriodic, type PeriodicJob } from './periodic.js';
 import { AppError } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { recordOf } from '../features/accreditation/mapper.js';
 import { holdersOf, organizationEmails } from '../features/accreditation/recipients.js';
 import * as repo from '../features/accreditation/repo.js';
 import { actAsSystem } from '../features/accreditation/service.js';
-import {
-  APPLICANT_ROLES,
-  APPLICATION_STATUSES,
-  dueReminders,
-  expiryDue,
-} from '../features/accreditation/workflow.js';
+import { APPLICANT_ROLES, dueReminders, expiryDue } from '../features/accreditation/workflow.js';
 import { dayOf } from '../features/office/positions.js';
 import { reevaluateSystemsOnOffering } from '../features/placement/decisions-service.js';
 import { enqueueEmail } from '../features/outbox/service.js';
@@ -60,12 +57,7 @@ export async function runAccreditationCalendar(
   for (const entry of suspended) {
     const key = `suspension-effective:${entry.application_id}:${entry.suspended_from ?? ''}`;
     const applied = await ctx.db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .insertInto('notices')
-        .values({ key, created_at: ctx.clock.now().toISOString() })
-        .onConflict((conflict) => conflict.column('key').doNothing())
-        .executeTakeFirst();
-      if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      if (!(await claimNotice(trx, key, ctx.clock.now().toISOString()))) return false;
       await reevaluateSystemsOnOffering(
         ctx,
         trx,
@@ -91,22 +83,12 @@ export async function runAccreditationCalendar(
     const row = await repo.findApplication(ctx.db, id);
     if (!row) continue;
     const record = recordOf(row);
-    const successor = await ctx.db
-      .selectFrom('accreditation_applications')
-      .select('id')
-      .where('predecessor_id', '=', id)
-      .where('status', 'in', [...APPLICATION_STATUSES])
-      .executeTakeFirst();
+    const successor = await repo.openSuccessorOf(ctx.db, id);
     for (const reminder of dueReminders(record, today, undefined, {
       successorOpen: successor !== undefined,
     })) {
       const sent = await ctx.db.transaction().execute(async (trx) => {
-        const claimed = await trx
-          .insertInto('notices')
-          .values({ key: reminder.key, created_at: ctx.clock.now().toISOString() })
-          .onConflict((conflict) => conflict.column('key').doNothing())
-          .executeTakeFirst();
-        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        if (!(await claimNotice(trx, reminder.key, ctx.clock.now().toISOString()))) return false;
         const provider = await organizationEmails(trx, record.cspOrganizationId, APPLICANT_ROLES);
         // The office orders reassessments; the provider renews.
         const office =
@@ -134,30 +116,16 @@ export async function runAccreditationCalendar(
 export function startAccreditationCalendar(
   ctx: AppContext,
   intervalMs = 60 * 60 * 1000,
-): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const run = (): void => {
-    if (running) return;
-    running = runAccreditationCalendar(ctx)
-      .then(
-        (done) => {
-          if (done.expired > 0 || done.reminders > 0 || done.suspensionsTakingEffect > 0) {
-            ctx.logger.info(done, 'accreditation calendar applied');
-          }
-        },
-        (error: unknown) => ctx.logger.error({ err: error }, 'accreditation calendar failed'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+): PeriodicJob {
+  return startPeriodic(
+    ctx,
+    () => runAccreditationCalendar(ctx),
+    (done) => {
+      if (done.expired > 0 || done.reminders > 0 || done.suspensionsTakingEffect > 0) {
+        ctx.logger.info(done, 'accreditation calendar applied');
+      }
     },
-  };
+    'accreditation calendar failed',
+    intervalMs,
+  );
 }

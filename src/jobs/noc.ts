@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { startPeriodic, type PeriodicJob } from './periodic.js';
 import { AppError } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { dayOf } from '../features/office/positions.js';
@@ -39,31 +40,14 @@ export async function runNocCalendar(
 }
 
 /** Runs the NOC calendar now and then every hour, never two runs at once; `stop()` ends it. */
-export function startNocCalendar(
-  ctx: AppContext,
-  intervalMs = 60 * 60 * 1000,
-): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const run = (): void => {
-    if (running) return;
-    running = runNocCalendar(ctx)
-      .then(
-        (done) => {
-          if (done.expired > 0 || done.started > 0) ctx.logger.info(done, 'NOC calendar applied');
-        },
-        (error: unknown) => ctx.logger.error({ err: error }, 'NOC calendar failed'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+export function startNocCalendar(ctx: AppContext, intervalMs = 60 * 60 * 1000): PeriodicJob {
+  return startPeriodic(
+    ctx,
+    () => runNocCalendar(ctx),
+    (done) => {
+      if (done.expired > 0 || done.started > 0) ctx.logger.info(done, 'NOC calendar applied');
     },
-  };
+    'NOC calendar failed',
+    intervalMs,
+  );
 }

@@ -1,4 +1,6 @@
 import type { AppContext } from '../context.js';
+import { claimNotice } from '../db/notices.js';
+import { startPeriodic, type PeriodicJob } from './periodic.js';
 import { currentWarnings } from '../features/office/service.js';
 import { dayOf } from '../features/office/positions.js';
 import { enqueueEmail } from '../features/outbox/service.js';
@@ -27,12 +29,7 @@ export async function sendTermEndNotices(ctx: AppContext): Promise<number> {
       ? [warning.holderEmail]
       : officers.map((officer) => officer.email);
     const claimed = await ctx.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('notices')
-        .values({ key: warning.key, created_at: ctx.clock.now().toISOString() })
-        .onConflict((conflict) => conflict.column('key').doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      if (!(await claimNotice(trx, warning.key, ctx.clock.now().toISOString()))) return false;
       for (const to of recipients) {
         await enqueueEmail(
           trx,
@@ -52,31 +49,14 @@ export async function sendTermEndNotices(ctx: AppContext): Promise<number> {
 }
 
 /** Runs the notices job now and then every hour, never two runs at once; `stop()` ends it. */
-export function startNoticeWorker(
-  ctx: AppContext,
-  intervalMs = 60 * 60 * 1000,
-): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const run = (): void => {
-    if (running) return;
-    running = sendTermEndNotices(ctx)
-      .then(
-        (sent) => {
-          if (sent > 0) ctx.logger.info({ sent }, 'term-end notices queued');
-        },
-        (error: unknown) => ctx.logger.error({ err: error }, 'term-end notices failed'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+export function startNoticeWorker(ctx: AppContext, intervalMs = 60 * 60 * 1000): PeriodicJob {
+  return startPeriodic(
+    ctx,
+    () => sendTermEndNotices(ctx),
+    (sent) => {
+      if (sent > 0) ctx.logger.info({ sent }, 'term-end notices queued');
     },
-  };
+    'term-end notices failed',
+    intervalMs,
+  );
 }

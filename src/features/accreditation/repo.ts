@@ -5,7 +5,7 @@ import type {
   Database,
 } from '../../db/schema.js';
 import { recordColumns, type ApplicationRow, type ResponseRow, type RowStamp } from './mapper.js';
-import type { AccreditationRecord } from './workflow.js';
+import { APPLICATION_STATUSES, type AccreditationRecord } from './workflow.js';
 
 type Db = Kysely<Database>;
 export type EventRow = AccreditationEventsTable;
@@ -216,4 +216,17 @@ export async function replaceApplicationDocuments(
       })),
     )
     .execute();
+}
+
+/** The renewal or reassessment of `predecessorId` still in progress, if any. */
+export function openSuccessorOf(
+  db: Db,
+  predecessorId: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('accreditation_applications')
+    .select('id')
+    .where('predecessor_id', '=', predecessorId)
+    .where('status', 'in', [...APPLICATION_STATUSES])
+    .executeTakeFirst();
 }

@@ -8,7 +8,7 @@ import type { Catalog } from '../../oscal/model.js';
 import { forEachControl } from '../../oscal/walk.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { isWithdrawn } from '../catalogs/flatten.js';
-import { documentOrganization, findDocument } from '../documents/repo.js';
+import { documentOrganization, findDocuments } from '../documents/repo.js';
 import { findOrganization } from '../organizations/repo.js';
 import { projectRegisterEntry } from '../register/projection.js';
 import {
@@ -188,7 +188,7 @@ export async function openSuccessor(
 ): Promise<ApplicationRow> {
   const row = await load(ctx, predecessorId);
   const predecessor = recordOf(row);
-  const successor = await trxFreeSuccessor(ctx, predecessorId);
+  const successor = await repo.openSuccessorOf(ctx.db, predecessorId);
   return openRecord(
     ctx,
     actor,
@@ -208,15 +208,6 @@ export async function openSuccessor(
     },
     request,
   );
-}
-
-function trxFreeSuccessor(ctx: AppContext, predecessorId: string) {
-  return ctx.db
-    .selectFrom('accreditation_applications')
-    .select('id')
-    .where('predecessor_id', '=', predecessorId)
-    .where('status', 'in', [...APPLICATION_STATUSES])
-    .executeTakeFirst();
 }
 
 async function openRecord(
@@ -344,7 +335,7 @@ export async function get(ctx: AppContext, actor: Actor, id: string): Promise<Ap
     catalogFor(ctx, record),
   ]);
   const successors: string[] = [];
-  if (record.status === 'accredited' && (await trxFreeSuccessor(ctx, id)) === undefined) {
+  if (record.status === 'accredited' && (await repo.openSuccessorOf(ctx.db, id)) === undefined) {
     // Opening a renewal or reassessment is not a transition of this record, but a next step on it.
     if (actorFits(OPEN_RULES.renewal, actor, record)) successors.push('open_renewal');
     if (actorFits(OPEN_RULES.reassessment, actor, record)) successors.push('open_reassessment');
@@ -467,8 +458,8 @@ export const DOCUMENT_LIMIT = 50;
 export async function documents(ctx: AppContext, id: string) {
   await load(ctx, id);
   const ids = await repo.listApplicationDocumentIds(ctx.db, id);
-  const rows = await Promise.all(ids.map((documentId) => findDocument(ctx.db, documentId)));
-  return rows.filter((row) => row !== undefined);
+  const byId = new Map((await findDocuments(ctx.db, ids)).map((row) => [row.id, row]));
+  return ids.flatMap((documentId) => byId.get(documentId) ?? []);
 }
 
 /**

@@ -26,6 +26,16 @@ export function findDocument(db: Db, id: string): Promise<DocumentRow | undefine
   return db.selectFrom('documents').select(METADATA).where('id', '=', id).executeTakeFirst();
 }
 
+/** The metadata of several documents, in no particular order; missing ones are left out. */
+export async function findDocuments(db: Db, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('documents')
+    .select(METADATA)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** The bytes of a document, read only for a download. */
 export async function documentContent(db: Db, id: string): Promise<Buffer | undefined> {
   const row = await db

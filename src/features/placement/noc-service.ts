@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { claimNotice } from '../../db/notices.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database, DeploymentModel } from '../../db/schema.js';
 import { AppError, type ProblemIssue } from '../../errors.js';
@@ -211,13 +212,8 @@ export function inForceKey(record: Pick<NocRecord, 'id' | 'grant'>): string {
 }
 
 /** Claims a notice key in `trx`; true when this call claimed it. */
-async function claim(ctx: AppContext, trx: Kysely<Database>, key: string): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('notices')
-    .values({ key, created_at: ctx.clock.now().toISOString() })
-    .onConflict((conflict) => conflict.column('key').doNothing())
-    .executeTakeFirst();
-  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+function claim(ctx: AppContext, trx: Kysely<Database>, key: string): Promise<boolean> {
+  return claimNotice(trx, key, ctx.clock.now().toISOString());
 }
 
 /**
