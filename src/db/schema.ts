@@ -40,6 +40,13 @@ export interface Database {
   system_placements: SystemPlacementsTable;
   noc_exemptions: NocExemptionsTable;
   noc_events: NocEventsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  report_requests: ReportRequestsTable;
+  response_actions: ResponseActionsTable;
+  response_action_progress: ResponseActionProgressTable;
+  breaches: BreachesTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
 }
 
 /** One row per notice sent, keyed so that sending it again is a no-op. */
@@ -188,7 +195,9 @@ export interface AuditHeadTable {
 
 export interface OutboxTable {
   id: string;
-  kind: 'email';
+  kind: 'email' | 'webhook';
+  /** Unique when set: one delivery per (event, subscriber) for webhooks. */
+  dedupe_key: string | null;
   /** JSON. */
   payload: string;
   created_at: string;
@@ -653,4 +662,167 @@ export interface NocEventsTable {
   actor_user_id: string | null;
   actor_position: string | null;
   at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 7: incidents, report requests, response actions, breaches, webhooks (migration 0015)
+
+export type IncidentStatus =
+  'reported' | 'triaged' | 'investigating' | 'contained' | 'resolved' | 'closed';
+export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
+
+/** A data-breach report and the incident it opens. Booleans are 0 or 1; lists are JSON text. */
+export interface IncidentsTable {
+  id: string;
+  organization_id: string;
+  status: IncidentStatus;
+  severity: IncidentSeverity;
+  /** Why the severity is what it is: the matrix cell in words, or the officer's reason. */
+  severity_reason: string;
+  title: string;
+  description: string;
+  discovered_at: string;
+  reported_at: string;
+  reported_by_user_id: string | null;
+  system_ids: string;
+  offering_ids: string;
+  data_classes: string;
+  personal_data: number;
+  records_affected: number | null;
+  people_affected: number | null;
+  /** { name, email, phone }, JSON. */
+  contact: string;
+  document_ids: string;
+  policy_version: number;
+  notice_due_at: string;
+  reporting_delay_seconds: number;
+  late: number;
+  last_update_at: string;
+  final_report_at: string | null;
+  owner_user_id: string | null;
+  closed_at: string | null;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentEventsTable {
+  id: string;
+  incident_id: string;
+  seq: number;
+  type: string;
+  /** JSON, by type. */
+  data: string;
+  actor_user_id: string | null;
+  actor_organization_id: string | null;
+  actor_position: string | null;
+  at: string;
+}
+
+export type ReportRequestStatus = 'open' | 'answered' | 'accepted' | 'withdrawn';
+
+export interface ReportRequestsTable {
+  id: string;
+  organization_id: string;
+  incident_id: string | null;
+  status: ReportRequestStatus;
+  subject: string;
+  questions: string;
+  due_at: string;
+  requested_by_user_id: string | null;
+  requested_by_position: string | null;
+  requested_at: string;
+  /** { text, answers: string[], documentIds: string[] }, JSON. */
+  answer: string | null;
+  answered_at: string | null;
+  answered_by_user_id: string | null;
+  escalation_step: number;
+  escalated_at: string | null;
+  closed_note: string | null;
+  revision: number;
+  updated_at: string;
+}
+
+export type ResponseActionKind =
+  | 'contain'
+  | 'notify_people'
+  | 'rotate_credentials'
+  | 'suspend_accreditation'
+  | 'corrective_action_plan'
+  | 'special_audit';
+export type ResponseActionStatus =
+  'ordered' | 'in_progress' | 'done' | 'verified' | 'closed' | 'cancelled';
+
+export interface ResponseActionsTable {
+  id: string;
+  organization_id: string;
+  incident_id: string | null;
+  breach_id: string | null;
+  kind: ResponseActionKind;
+  description: string;
+  offering_id: string | null;
+  owner_user_id: string | null;
+  due_at: string;
+  status: ResponseActionStatus;
+  ordered_by_user_id: string | null;
+  ordered_by_position: string | null;
+  ordered_at: string;
+  done_at: string | null;
+  verified_at: string | null;
+  verified_by_user_id: string | null;
+  verification_note: string | null;
+  closed_at: string | null;
+  revision: number;
+  updated_at: string;
+}
+
+export interface ResponseActionProgressTable {
+  id: string;
+  action_id: string;
+  text: string;
+  document_ids: string;
+  marks_done: number;
+  by_user_id: string | null;
+  at: string;
+}
+
+export type BreachSource = 'check' | 'manual';
+export type BreachStatus = 'open' | 'acknowledged' | 'remedied' | 'closed';
+
+export interface BreachesTable {
+  id: string;
+  /** The duty check's stable failure key; unique; null for a breach recorded by hand. */
+  detection_key: string | null;
+  source: BreachSource;
+  organization_id: string;
+  duty_code: string;
+  clause: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  evidence: string;
+  detected_at: string;
+  policy_version: number;
+  severity: IncidentSeverity;
+  status: BreachStatus;
+  owner_user_id: string | null;
+  resolution: string | null;
+  resolved_at: string | null;
+  incident_id: string | null;
+  recorded_by_user_id: string | null;
+  revision: number;
+  updated_at: string;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  name: string;
+  url: string;
+  /** The signing secret, sealed with the installation's key (identity/secret-key.ts). */
+  secret: string;
+  /** string[], JSON; empty means every event type. */
+  event_types: string;
+  active: number;
+  created_by_user_id: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -19,6 +19,12 @@ import { placementRoutes } from '../features/placement/placement-routes.js';
 import { pseSystemRoutes } from '../features/placement/systems-routes.js';
 import { nocRoutes } from '../features/placement/noc-routes.js';
 import { registerRoutes } from '../features/register/routes.js';
+import { incidentRoutes } from '../features/incidents/routes.js';
+import { reportRequestRoutes } from '../features/incidents/requests-routes.js';
+import { responseActionRoutes } from '../features/incidents/actions-routes.js';
+import { incidentReportRoutes } from '../features/incidents/report-routes.js';
+import { breachRoutes } from '../features/duties/routes.js';
+import { webhookRoutes } from '../features/notifications/routes.js';
 import { ApplicationSchema, accreditationRoutes } from '../features/accreditation/routes.js';
 import { OfferingSchema } from '../features/offerings/presenter.js';
 import { systemRoutes } from '../features/system/routes.js';
@@ -131,6 +137,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await app.register(pseSystemRoutes, { ctx });
   await app.register(placementRoutes, { ctx });
   await app.register(nocRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
+  await app.register(reportRequestRoutes, { ctx });
+  await app.register(responseActionRoutes, { ctx });
+  await app.register(incidentReportRoutes, { ctx });
+  await app.register(breachRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
 
   await registerPortal(app);
   app.setNotFoundHandler((request, reply) =>

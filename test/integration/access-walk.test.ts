@@ -14,6 +14,13 @@ import { buildOffering } from '../helpers/offerings.js';
 import { buildSystem } from '../helpers/systems.js';
 import { buildNoc } from '../helpers/nocs.js';
 import {
+  buildBreach,
+  buildIncident,
+  buildReportRequest,
+  buildResponseAction,
+  buildWebhookSubscription,
+} from '../helpers/incidents.js';
+import {
   buildApiToken,
   buildOrganization,
   buildUser,
@@ -41,6 +48,11 @@ const FOREIGN_RECORD: Record<
   application: (ctx, foreignOrganization) => buildApplication(ctx, foreignOrganization),
   pse_system: (ctx, foreignOrganization) => buildSystem(ctx, foreignOrganization),
   noc: (ctx, foreignOrganization) => buildNoc(ctx, foreignOrganization),
+  incident: (ctx, foreignOrganization) => buildIncident(ctx, foreignOrganization),
+  report_request: (ctx, foreignOrganization) => buildReportRequest(ctx, foreignOrganization),
+  response_action: (ctx, foreignOrganization) => buildResponseAction(ctx, foreignOrganization),
+  breach: (ctx, foreignOrganization) => buildBreach(ctx, foreignOrganization),
+  webhook_subscription: (ctx) => buildWebhookSubscription(ctx),
 };
 
 function fillPath(route: DeclaredRoute, recordId: string): string {

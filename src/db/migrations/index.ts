@@ -13,6 +13,7 @@ import * as m0011 from './0011_register_indexes.js';
 import * as m0012 from './0012_placement.js';
 import * as m0013 from './0013_placement_decisions.js';
 import * as m0014 from './0014_noc_exemptions.js';
+import * as m0015 from './0015_incidents_and_breaches.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -33,4 +34,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012_placement': m0012,
   '0013_placement_decisions': m0013,
   '0014_noc_exemptions': m0014,
+  '0015_incidents_and_breaches': m0015,
 };

@@ -107,6 +107,51 @@ const OWNERS = {
       .executeTakeFirst();
     return row && { organizationId: row.organization_id, public: false };
   },
+  // A data-breach report or incident belongs to the organization that reported it.
+  incident: async (db, id) => {
+    const row = await db
+      .selectFrom('incidents')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
+  // An incident-report request belongs to the organization asked for the report.
+  report_request: async (db, id) => {
+    const row = await db
+      .selectFrom('report_requests')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
+  // A response action belongs to the organization ordered to take it.
+  response_action: async (db, id) => {
+    const row = await db
+      .selectFrom('response_actions')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
+  // A breach of duty belongs to the organization in breach.
+  breach: async (db, id) => {
+    const row = await db
+      .selectFrom('breaches')
+      .select('organization_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: row.organization_id, public: false };
+  },
+  // Webhook subscriptions are the Cloud Office's own.
+  webhook_subscription: async (db, id) => {
+    const row = await db
+      .selectFrom('webhook_subscriptions')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { organizationId: null, public: false };
+  },
 } satisfies Record<string, Lookup>;
 
 export type ResourceType = keyof typeof OWNERS;

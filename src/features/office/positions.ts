@@ -21,6 +21,7 @@ export const POWERS = [
   'decide_exemption',
   'request_incident_report',
   'order_response_action',
+  'manage_incidents',
 ] as const;
 
 export type Power = (typeof POWERS)[number];
@@ -67,6 +68,7 @@ export const DEFAULT_POSITIONS: readonly PositionDefinition[] = [
       'assign_audit',
       'request_incident_report',
       'order_response_action',
+      'manage_incidents',
     ],
   },
   {
@@ -79,13 +81,14 @@ export const DEFAULT_POSITIONS: readonly PositionDefinition[] = [
       'propose_security_level',
       'request_incident_report',
       'order_response_action',
+      'manage_incidents',
     ],
   },
   {
     code: 'joint_director_audits',
     title: 'Joint Director Audits',
     rank: 3,
-    powers: ['view_audit_trail', 'request_incident_report'],
+    powers: ['view_audit_trail', 'request_incident_report', 'manage_incidents'],
   },
   {
     code: 'joint_director_cloud_adoption',

@@ -8,13 +8,21 @@ export type ClaimedOutboxRow = Pick<OutboxTable, 'id' | 'payload' | 'attempts'>;
 
 export async function insertOutboxRow(
   db: Db,
-  row: { id: string; kind: OutboxTable['kind']; payload: string; now: string },
-): Promise<void> {
-  await db
+  row: {
+    id: string;
+    kind: OutboxTable['kind'];
+    payload: string;
+    now: string;
+    /** Makes the row once-only: a second row with the same key is not inserted. */
+    dedupeKey?: string;
+  },
+): Promise<boolean> {
+  const result = await db
     .insertInto('outbox')
     .values({
       id: row.id,
       kind: row.kind,
+      dedupe_key: row.dedupeKey ?? null,
       payload: row.payload,
       created_at: row.now,
       available_at: row.now,
@@ -23,7 +31,9 @@ export async function insertOutboxRow(
       sent_at: null,
       last_error: null,
     })
-    .execute();
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** Ids of unsent messages of a kind, due at `now`, that nobody holds a live claim on, oldest first. */

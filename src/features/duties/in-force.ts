@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { currentPolicy } from '../placement/policy-service.js';
+import { DEFAULT_OBLIGATIONS } from './default-obligations.js';
+import type { ObligationSet } from './model.js';
+
+/**
+ * The obligations in force: those of the published policy pack, with the version they belong to.
+ * A pack published before duties were part of it carries none; the default set applies to it.
+ */
+export async function obligationsInForce(
+  db: Kysely<Database>,
+): Promise<{ policyVersion: number; obligations: ObligationSet }> {
+  const { row, pack } = await currentPolicy(db);
+  const withDuties = pack as typeof pack & { duties?: ObligationSet };
+  return { policyVersion: row.version, obligations: withDuties.duties ?? DEFAULT_OBLIGATIONS };
+}
