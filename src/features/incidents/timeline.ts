@@ -47,7 +47,7 @@ export async function appendTimeline(trx: Kysely<Database>, entry: TimelineEntry
     .select((eb) => eb.fn.max('seq').as('seq'))
     .where('incident_id', '=', entry.incidentId)
     .executeTakeFirst();
-  const seq = Number(last?.seq ?? 0) + 1;
+  const seq = (last?.seq ?? 0) + 1;
   await trx
     .insertInto('incident_events')
     .values({
