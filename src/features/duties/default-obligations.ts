@@ -85,4 +85,24 @@ export const DEFAULT_OBLIGATIONS: ObligationSet = {
     { post: 'director_audits', afterHours: 48 },
     { post: 'dg_cloud', afterHours: 72 },
   ],
+  // The classes of the default policy pack, by tier: a leak of Secret data is serious however few
+  // people it touches; one of open or public data matters mostly by its scale.
+  severity: {
+    classImpact: { open: 1, public: 1, restricted: 2, sensitive: 3, secret: 4 },
+    unknownImpact: 2,
+    scale: [
+      { label: 'none known', upTo: 0 },
+      { label: 'up to 100', upTo: 100 },
+      { label: 'up to 10,000', upTo: 10_000 },
+      { label: 'more than 10,000', upTo: null },
+    ],
+    unknownScale: 2,
+    cells: [
+      ['low', 'low', 'medium', 'medium'],
+      ['low', 'medium', 'medium', 'high'],
+      ['medium', 'high', 'high', 'critical'],
+      ['high', 'critical', 'critical', 'critical'],
+    ],
+    personalDataAtLeast: 'medium',
+  },
 };

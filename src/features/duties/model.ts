@@ -60,6 +60,8 @@ export interface Duty {
   clause: string;
   /** How it is measured; null for a duty only an officer can judge (recorded by hand). */
   check: DutyCheck | null;
+  /** The severity of a breach the check opens for it (default `medium`). */
+  severity?: Severity;
 }
 
 /**
@@ -97,10 +99,41 @@ export interface EscalationStep {
   afterHours: number;
 }
 
+/** How serious an incident or a breach is, least first. */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES = [
+  'low',
+  'medium',
+  'high',
+  'critical',
+] as const satisfies readonly Severity[];
+
+/**
+ * The severity matrix (issue 7, item 6): rows are impact tiers, from the data classes involved;
+ * columns are scale bands, from the number of people (or, when that is unknown, records) affected.
+ * An incident's severity is the cell of its highest tier and its band, raised to
+ * `personalDataAtLeast` when personal data is involved.
+ */
+export interface SeverityMatrix {
+  /** The impact tier (1 = the first row) of each data class code of the policy pack. */
+  classImpact: Record<string, number>;
+  /** The tier when a report names no data class. */
+  unknownImpact: number;
+  /** Scale bands in order: the first whose `upTo` is at least the count; null = no upper bound. */
+  scale: { label: string; upTo: number | null }[];
+  /** The band (0-based) used when neither people nor records affected are known. */
+  unknownScale: number;
+  /** `cells[tier - 1][band]`. */
+  cells: Severity[][];
+  /** With personal data involved, at least this severity. */
+  personalDataAtLeast: Severity;
+}
+
 export interface ObligationSet {
   duties: Duty[];
   reporting: ReportingParameters;
   escalation: EscalationStep[];
+  severity: SeverityMatrix;
 }
 
 /** A reason an obligation set cannot be used, located by an RFC 6901 JSON pointer into it. */
