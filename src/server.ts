@@ -6,6 +6,8 @@ import { buildApp, type App } from './http/app.js';
 import { seedDefaultContent } from './features/levels/seed.js';
 import { seedDefaultPolicy } from './features/placement/seed.js';
 import { startAccreditationCalendar } from './jobs/accreditation.js';
+import { startDutyCheck } from './jobs/duties.js';
+import { startEscalationCalendar } from './jobs/escalation.js';
 import { startNocCalendar } from './jobs/noc.js';
 import { startNoticeWorker } from './jobs/notices.js';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.js';
@@ -59,6 +61,8 @@ export async function startServer(
     const notices = startNoticeWorker(ctx);
     const calendar = startAccreditationCalendar(ctx);
     const nocCalendar = startNocCalendar(ctx);
+    const escalations = startEscalationCalendar(ctx);
+    const dutyCheck = startDutyCheck(ctx);
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -73,6 +77,8 @@ export async function startServer(
             await notices.stop();
             await calendar.stop();
             await nocCalendar.stop();
+            await escalations.stop();
+            await dutyCheck.stop();
             await outbox.stop();
             await ctx.close();
           }

@@ -1,6 +1,8 @@
 import type { Scenario } from '../lib/scenario.js';
+import { dutiesCheck } from './duties-check.js';
 import { httpAuthRead } from './http-auth-read.js';
 import { httpHealthz } from './http-healthz.js';
+import { incidentIntake } from './incident-intake.js';
 import { oscalImport } from './oscal-import.js';
 import { oscalResolve } from './oscal-resolve.js';
 import { placementDecide } from './placement-decide.js';
@@ -16,4 +18,6 @@ export const scenarios: readonly Scenario[] = [
   registerList,
   placementDecide,
   placementReevaluate,
+  incidentIntake,
+  dutiesCheck,
 ];

@@ -738,6 +738,8 @@ export interface ReportRequestsTable {
   answered_by_user_id: string | null;
   escalation_step: number;
   escalated_at: string | null;
+  /** The rungs taken: { step, post, at }[], JSON; null before the first. */
+  escalations: string | null;
   closed_note: string | null;
   revision: number;
   updated_at: string;

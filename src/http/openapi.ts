@@ -88,6 +88,31 @@ export async function registerOpenApi(app: App): Promise<void> {
           description:
             'NOC exemptions: a PSE asks for a time-bound exemption for a system, the Director Cloud Adoption reviews, the DG Cloud decides; expiry the day after the last day',
         },
+        {
+          name: 'incidents',
+          description:
+            'Data-breach reports from CSPs and PSEs (discovery and report times, delay, late flag), updates and the final report, the lifecycle from reported to closed with its timeline, the dashboard and exports',
+        },
+        {
+          name: 'report requests',
+          description:
+            'Incident-report requests: an officer asks an organization questions with a due date, the organization answers with evidence; overdue requests escalate along the ladder in policy',
+        },
+        {
+          name: 'response actions',
+          description:
+            'Response measures ordered of an organization with an owner and a due date; progress and evidence; verification and closing (a verified suspension goes through the accreditation workflow)',
+        },
+        {
+          name: 'breaches',
+          description:
+            'Breaches of duty: opened once per failure by the scheduled duty check, or recorded by hand; the obligations in force',
+        },
+        {
+          name: 'webhooks',
+          description:
+            'Signed event deliveries (Standard Webhooks) to subscribers, and every outbox delivery (e-mail and webhooks) with its failures, for administrators',
+        },
       ],
     },
     refResolver: {

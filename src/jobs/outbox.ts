@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { sendWebhook } from '../features/notifications/delivery.js';
 import { MAX_SEND_ATTEMPTS, nextAttemptAt } from '../features/outbox/backoff.js';
 import {
   claimOutboxRow,
@@ -7,17 +8,19 @@ import {
   markOutboxSent,
   type ClaimedOutboxRow,
 } from '../features/outbox/repo.js';
-import { parseEmailPayload } from '../features/outbox/service.js';
+import { parseEmailPayload, UndeliverableError } from '../features/outbox/service.js';
+import type { OutboxTable } from '../db/schema.js';
 
 /** What the dispatcher uses from the application context. */
-export type OutboxContext = Pick<AppContext, 'db' | 'clock' | 'logger' | 'mailer'>;
+export type OutboxContext = Pick<AppContext, 'db' | 'clock' | 'logger' | 'mailer' | 'secretBox'>;
 
 export interface DispatchOptions {
-  /** The most messages one run tries to send (default 50). */
+  /** The most messages of each kind (e-mail, webhook) one run tries to send (default 50). */
   limit?: number;
   /**
    * How long a claim keeps other dispatchers off a message (default 5 minutes). It must outlast
-   * one send, SMTP timeouts included; a dispatcher that dies mid-send frees its message after it.
+   * one send, SMTP and webhook timeouts included; a dispatcher that dies mid-send frees its
+   * message after it.
    */
   leaseMs?: number;
   /** Ends the run before its next message; the message being sent finishes first. */
@@ -38,59 +41,101 @@ const DEFAULT_LIMIT = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_INTERVAL_MS = 5_000;
 const LAST_ERROR_MAX_LENGTH = 1000;
+/**
+ * Webhook deliveries sent at once: a receiver that never answers costs its timeout per delivery,
+ * and must not hold up every other subscriber's for that long.
+ */
+const WEBHOOK_CONCURRENCY = 4;
 
 function emptyResult(): DispatchResult {
   return { claimed: 0, sent: 0, retrying: 0, gaveUp: 0 };
 }
 
 /**
- * Sends the e-mail that is due in the outbox. Safe on every instance at once: each message is
- * claimed with a lease by one conditional UPDATE before it is sent, so two dispatchers never both
- * send it; sending happens outside any transaction. Delivery is at least once: if a dispatcher
- * dies between the SMTP server's acceptance and recording it, the message is sent again after
- * the lease. With e-mail off (no SMTP_URL) it does nothing, and messages wait.
+ * Sends what is due in the outbox: e-mail through SMTP and webhook deliveries by HTTPS POST, the
+ * two side by side, so that a mail server or a receiver that is down holds up only its own kind.
+ * Safe on every instance at once: each message is claimed with a lease by one conditional UPDATE
+ * before it is sent, so two dispatchers never both send it; sending happens outside any
+ * transaction. Delivery is at least once: if a dispatcher dies between the receiver's acceptance
+ * and recording it, the message is sent again after the lease (a webhook with the same
+ * webhook-id, so receivers can drop the repeat). With e-mail off (no SMTP_URL) e-mail waits;
+ * webhooks go out all the same.
  */
 export async function dispatchOutbox(
   ctx: OutboxContext,
   options: DispatchOptions = {},
 ): Promise<DispatchResult> {
+  const [email, webhook] = await Promise.all([
+    ctx.mailer.enabled ? dispatchKind(ctx, 'email', 1, options) : emptyResult(),
+    dispatchKind(ctx, 'webhook', WEBHOOK_CONCURRENCY, options),
+  ]);
+  const total = emptyResult();
+  for (const key of Object.keys(total) as (keyof DispatchResult)[]) {
+    total[key] = email[key] + webhook[key];
+  }
+  return total;
+}
+
+async function dispatchKind(
+  ctx: OutboxContext,
+  kind: OutboxTable['kind'],
+  concurrency: number,
+  options: DispatchOptions,
+): Promise<DispatchResult> {
   const result = emptyResult();
-  if (!ctx.mailer.enabled) return result;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const due = await findDueOutboxIds(ctx.db, {
-    kind: 'email',
+    kind,
     now: ctx.clock.now().toISOString(),
     maxAttempts: MAX_SEND_ATTEMPTS,
     limit: options.limit ?? DEFAULT_LIMIT,
   });
-  for (const id of due) {
-    if (options.signal?.aborted) break;
-    const now = ctx.clock.now();
-    const row = await claimOutboxRow(ctx.db, {
-      id,
-      kind: 'email',
-      now: now.toISOString(),
-      claimedUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      maxAttempts: MAX_SEND_ATTEMPTS,
-    });
-    if (!row) continue; // another dispatcher has it, or has already sent it
-    result.claimed += 1;
-    const outcome = await deliver(ctx, row);
-    result[outcome] += 1;
-  }
+  const next = due[Symbol.iterator]();
+  const lane = async (): Promise<void> => {
+    for (const id of next) {
+      if (options.signal?.aborted) break;
+      const now = ctx.clock.now();
+      const row = await claimOutboxRow(ctx.db, {
+        id,
+        kind,
+        now: now.toISOString(),
+        claimedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+        maxAttempts: MAX_SEND_ATTEMPTS,
+      });
+      if (!row) continue; // another dispatcher has it, or has already sent it
+      result.claimed += 1;
+      const outcome = await deliver(ctx, kind, row);
+      result[outcome] += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
   return result;
 }
 
+/** Sends one claimed message; resolves with what it logs as having been done. */
+async function send(
+  ctx: OutboxContext,
+  kind: OutboxTable['kind'],
+  row: ClaimedOutboxRow,
+): Promise<Record<string, unknown>> {
+  if (kind === 'email') return ctx.mailer.send(parseEmailPayload(row.payload));
+  return sendWebhook(ctx, row);
+}
+
+const WHAT: Record<OutboxTable['kind'], string> = { email: 'e-mail', webhook: 'webhook' };
+
 async function deliver(
   ctx: OutboxContext,
+  kind: OutboxTable['kind'],
   row: ClaimedOutboxRow,
 ): Promise<'sent' | 'retrying' | 'gaveUp'> {
-  let messageId: string;
+  let sent: Record<string, unknown>;
   try {
-    ({ messageId } = await ctx.mailer.send(parseEmailPayload(row.payload)));
+    sent = await send(ctx, kind, row);
   } catch (error) {
     const failedAt = ctx.clock.now();
-    const attempts = row.attempts + 1;
+    // A delivery that cannot succeed uses up its attempts at once: given up, shown as failed.
+    const attempts = error instanceof UndeliverableError ? MAX_SEND_ATTEMPTS : row.attempts + 1;
     const retryAt = nextAttemptAt(failedAt, attempts);
     const lastError = describeSendError(error);
     await markOutboxFailed(ctx.db, row.id, {
@@ -101,26 +146,28 @@ async function deliver(
     if (retryAt) {
       ctx.logger.warn(
         { outboxId: row.id, attempts, retryAt: retryAt.toISOString(), error: lastError },
-        'e-mail not sent; will try again',
+        `${WHAT[kind]} not sent; will try again`,
       );
       return 'retrying';
     }
     ctx.logger.error(
       { outboxId: row.id, attempts, error: lastError },
-      `e-mail not sent after ${attempts} attempts; giving up (reset its attempts to try again)`,
+      `${WHAT[kind]} not sent after ${attempts} attempts; giving up (retry it from the deliveries list)`,
     );
     return 'gaveUp';
   }
-  // Outside the try: the server has the message, so a failure to record that must not count as
+  // Outside the try: the receiver has the message, so a failure to record that must not count as
   // a failed send. The claim then lapses and the message may go out twice, never zero times.
   await markOutboxSent(ctx.db, row.id, ctx.clock.now().toISOString());
-  ctx.logger.info({ outboxId: row.id, messageId }, 'sent e-mail');
+  ctx.logger.info({ outboxId: row.id, ...sent }, `sent ${WHAT[kind]}`);
   return 'sent';
 }
 
 function describeSendError(error: unknown): string {
   let text = String(error);
-  if (error instanceof Error) {
+  if (error instanceof UndeliverableError) {
+    text = error.message;
+  } else if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     text = error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
     if (typeof code === 'string' && !text.includes(code)) text += ` (${code})`;
@@ -145,8 +192,8 @@ export interface OutboxWorker {
 
 /**
  * Runs `dispatchOutbox` now and then every `intervalMs`, never two runs at once in this process
- * (other instances run their own, which the claims make safe). With e-mail off it logs that once
- * and does not poll.
+ * (other instances run their own, which the claims make safe). With e-mail off it says so once
+ * and keeps running for the webhooks.
  */
 export function startOutboxWorker(
   ctx: OutboxContext,
@@ -181,8 +228,10 @@ export function startOutboxWorker(
     timer.unref();
   };
 
-  if (ctx.mailer.enabled) schedule(0);
-  else ctx.logger.warn('e-mail is off: SMTP_URL is not set, so e-mail waits in the outbox unsent');
+  if (!ctx.mailer.enabled) {
+    ctx.logger.warn('e-mail is off: SMTP_URL is not set, so e-mail waits in the outbox unsent');
+  }
+  schedule(0);
 
   return {
     async drain() {

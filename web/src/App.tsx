@@ -1,4 +1,4 @@
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, lazy, Suspense, useState, type ReactNode } from 'react';
 import { isOfficeStaff, may } from './access';
 import { ApiError, type Me } from './api';
 import { LoadError, Loading, Page } from './components/Page';
@@ -6,7 +6,11 @@ import { ApplicationPage, ApplicationsPage } from './pages/ApplicationPages';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AssessmentPage } from './pages/AssessmentPage';
 import { AuditPage } from './pages/AuditPage';
+import { BreachPage, BreachesPage } from './pages/BreachPages';
 import { CatalogPage, CatalogsPage, ControlPage } from './pages/CatalogPages';
+import { ActionPage, ActionsPage } from './pages/ActionPages';
+import { IncidentPage, IncidentsPage, NewIncidentPage } from './pages/IncidentPages';
+import { RequestPage, RequestsPage } from './pages/RequestPages';
 import { InvitationPage, ResetPasswordPage, SetupPage, SignInPage } from './pages/AccountPages';
 import {
   LevelDiffPage,
@@ -26,9 +30,28 @@ import { ResponsesPage } from './pages/ResponsesPage';
 import { EnrolmentPage, SecondFactorPage } from './pages/SecondFactorPages';
 import { NewSystemPage, SystemPage, SystemsPage } from './pages/SystemPages';
 import { UsersPage } from './pages/UsersPage';
+import { DeliveriesPage, WebhooksPage } from './pages/WebhookPages';
 import { Link, matchPath, navigate, Redirect, useLocation } from './router';
 import { SessionProvider, useSession } from './session';
 import { strings } from './strings';
+
+// The dashboard brings the chart library: loaded when opened, not with every page. If that part
+// of the portal cannot be fetched (the connection dropped, or a new release replaced it), say so.
+const IncidentDashboardPage = lazy(() =>
+  import('./pages/IncidentDashboardPage').then(
+    (module) => ({ default: module.IncidentDashboardPage }),
+    () => ({
+      default: () => (
+        <Page title={strings.incidentDashboardTitle}>
+          <LoadError
+            detail={strings.incidentDashboardLoadFailed}
+            onRetry={() => window.location.reload()}
+          />
+        </Page>
+      ),
+    }),
+  ),
+);
 
 const API_DOCS = '/api/docs';
 const OPENAPI_DOCUMENT = '/api/openapi.json';
@@ -110,6 +133,45 @@ const SIGNED_IN_ROUTES: readonly SignedInRoute[] = [
     render: ({ id = '' }) => <NocPage key={id} id={id} />,
   },
   { pattern: '/policy/draft', allowed: isOfficeStaff, render: () => <PolicyDraftPage /> },
+  // Data-breach reports, report requests and response actions (issue 7).
+  { pattern: '/incidents', allowed: may.viewIncidents, render: () => <IncidentsPage /> },
+  // Before /incidents/:id, which would take "new" for an id.
+  { pattern: '/incidents/new', allowed: may.reportIncident, render: () => <NewIncidentPage /> },
+  {
+    pattern: '/incidents/:id',
+    allowed: may.viewIncidents,
+    render: ({ id = '' }) => <IncidentPage key={id} id={id} />,
+  },
+  { pattern: '/report-requests', allowed: may.viewIncidents, render: () => <RequestsPage /> },
+  {
+    pattern: '/report-requests/:id',
+    allowed: may.viewIncidents,
+    render: ({ id = '' }) => <RequestPage key={id} id={id} />,
+  },
+  { pattern: '/response-actions', allowed: may.viewIncidents, render: () => <ActionsPage /> },
+  {
+    pattern: '/response-actions/:id',
+    allowed: may.viewIncidents,
+    render: ({ id = '' }) => <ActionPage key={id} id={id} />,
+  },
+  // Breaches, the incident dashboard, webhooks and deliveries (issue 7).
+  { pattern: '/breaches', allowed: may.viewBreaches, render: () => <BreachesPage /> },
+  {
+    pattern: '/breaches/:id',
+    allowed: may.viewBreaches,
+    render: ({ id = '' }) => <BreachPage key={id} id={id} />,
+  },
+  {
+    pattern: '/incident-dashboard',
+    allowed: may.viewIncidentDashboard,
+    render: () => (
+      <Suspense fallback={<Loading />}>
+        <IncidentDashboardPage />
+      </Suspense>
+    ),
+  },
+  { pattern: '/webhooks', allowed: may.manageNotifications, render: () => <WebhooksPage /> },
+  { pattern: '/deliveries', allowed: may.manageNotifications, render: () => <DeliveriesPage /> },
 ];
 
 /** Public pages: the same for visitors and signed-in users (published security levels). */
@@ -248,6 +310,37 @@ function PrimaryNavigation({ me }: { me: Me }) {
       current: pathname.startsWith('/nocs'),
     });
   }
+  if (may.viewIncidents(me)) {
+    items.push({
+      to: '/incidents',
+      label: strings.navIncidents,
+      current: pathname.startsWith('/incidents'),
+    });
+    items.push({
+      to: '/report-requests',
+      label: strings.navReportRequests,
+      current: pathname.startsWith('/report-requests'),
+    });
+    items.push({
+      to: '/response-actions',
+      label: strings.navResponseActions,
+      current: pathname.startsWith('/response-actions'),
+    });
+  }
+  if (may.viewBreaches(me)) {
+    items.push({
+      to: '/breaches',
+      label: strings.navBreaches,
+      current: pathname.startsWith('/breaches'),
+    });
+  }
+  if (may.viewIncidentDashboard(me)) {
+    items.push({
+      to: '/incident-dashboard',
+      label: strings.navIncidentDashboard,
+      current: pathname === '/incident-dashboard',
+    });
+  }
   if (may.viewAppointments(me)) {
     items.push({
       to: '/appointments',
@@ -257,6 +350,14 @@ function PrimaryNavigation({ me }: { me: Me }) {
   }
   if (may.viewAuditTrail(me)) {
     items.push({ to: '/audit', label: strings.navAudit, current: pathname === '/audit' });
+  }
+  if (may.manageNotifications(me)) {
+    items.push({ to: '/webhooks', label: strings.navWebhooks, current: pathname === '/webhooks' });
+    items.push({
+      to: '/deliveries',
+      label: strings.navDeliveries,
+      current: pathname === '/deliveries',
+    });
   }
   items.push({
     to: '/catalogs',

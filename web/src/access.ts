@@ -66,4 +66,17 @@ export const may = {
   /** Re-evaluating every placement (placement-routes.ts). */
   reevaluatePlacements: (me: Me) =>
     hasPower(me, 'manage_organizations') || hasPower(me, 'decide_exemption'),
+  /** Breaches (issue 7): officers see every organization's, a provider or public body its own. */
+  viewBreaches: (me: Me) => me.organization.kind !== 'audit_firm',
+  /** The incident dashboard: officers of the Cloud Office. */
+  viewIncidentDashboard: (me: Me) => isOfficeStaff(me),
+  /** Webhook subscriptions and deliveries (notifications/routes.ts): manage_office. */
+  manageNotifications: (me: Me) => hasPower(me, 'manage_office'),
+  /**
+   * Incidents, report requests and response actions (issue 7): the Cloud Office sees every
+   * organization's, a provider or public body its own.
+   */
+  viewIncidents: (me: Me) => me.organization.kind !== 'audit_firm',
+  /** Any provider or public body user reports a breach (incidents/routes.ts). */
+  reportIncident: (me: Me) => me.organization.kind === 'csp' || me.organization.kind === 'pse',
 };

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerAccreditationCommands } from './accreditation.js';
 import { registerAuditCommands } from './audit.js';
+import { registerBreachCommands } from './breaches.js';
 import { registerCatalogCommands } from './catalog.js';
+import { registerIncidentCommands } from './incident.js';
 import { registerLevelCommands } from './level.js';
 import { registerOfferingCommands } from './offering.js';
 import { registerOfficeCommands } from './office.js';
@@ -25,4 +27,6 @@ export const commands: readonly ((program: Command, io: CliIo) => void)[] = [
   registerAccreditationCommands,
   registerRegisterCommands,
   registerPlacementCommands,
+  registerIncidentCommands,
+  registerBreachCommands,
 ];

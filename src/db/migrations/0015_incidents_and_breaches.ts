@@ -110,6 +110,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('answered_by_user_id', 'text', (c) => c.references('users.id'))
     .addColumn('escalation_step', 'integer', (c) => c.notNull()) // rungs taken so far
     .addColumn('escalated_at', 'text')
+    .addColumn('escalations', 'text') // { step, post, at }[], JSON; null before the first
     .addColumn('closed_note', 'text')
     .addColumn('revision', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

@@ -784,22 +784,37 @@ export async function act(
   try {
     await ctx.db
       .transaction()
-      .execute((trx) =>
-        applyStep(
-          ctx,
-          trx,
-          { person: actor },
-          id,
-          (record) => actionFor(trx, record, type, input),
-          request,
-          input,
-        ),
-      );
+      .execute((trx) => actInTransaction(ctx, trx, actor, id, type, input, request));
   } catch (error) {
     if (isUniqueViolation(error)) throw changedMeanwhile();
     throw error;
   }
   return load(ctx, id);
+}
+
+/**
+ * The same step as `act`, inside the caller's transaction, for another feature whose own change
+ * must commit with it or not at all (a verified suspension response action). A refusal throws and
+ * the caller's transaction rolls back.
+ */
+export function actInTransaction(
+  ctx: AppContext,
+  trx: Kysely<Database>,
+  actor: Actor,
+  id: string,
+  type: PersonAction,
+  input: ActionInput,
+  request: RequestContext,
+): Promise<AccreditationRecord> {
+  return applyStep(
+    ctx,
+    trx,
+    { person: actor },
+    id,
+    (record) => actionFor(trx, record, type, input),
+    request,
+    input,
+  );
 }
 
 /** The system applies what the calendar decides (expiry); the same step, with nobody signed in. */

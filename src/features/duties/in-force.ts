@@ -12,6 +12,5 @@ export async function obligationsInForce(
   db: Kysely<Database>,
 ): Promise<{ policyVersion: number; obligations: ObligationSet }> {
   const { row, pack } = await currentPolicy(db);
-  const withDuties = pack as typeof pack & { duties?: ObligationSet };
-  return { policyVersion: row.version, obligations: withDuties.duties ?? DEFAULT_OBLIGATIONS };
+  return { policyVersion: row.version, obligations: pack.duties ?? DEFAULT_OBLIGATIONS };
 }

@@ -90,4 +90,44 @@ describe('validateObligations', () => {
     (set as { duties: unknown }).duties = undefined;
     problemAt(validateObligations(set), '/duties');
   });
+
+  it('refuses a severity matrix whose tiers, bands, cells or severities do not fit', () => {
+    const set = copy();
+    set.severity.classImpact.secret = 5;
+    set.severity.unknownImpact = 0;
+    set.severity.scale = [
+      { label: 'none known', upTo: 0 },
+      { label: '', upTo: null },
+      { label: 'up to 10', upTo: 10 },
+      { label: 'up to 5', upTo: 5 },
+    ];
+    set.severity.unknownScale = 4;
+    set.severity.cells[1] = ['low', 'medium', 'medium'];
+    (set.severity.cells[2] as string[])[3] = 'catastrophic';
+    (set.severity as { personalDataAtLeast: string }).personalDataAtLeast = 'moderate';
+    (dutyAt(set, 0) as { severity?: string }).severity = 'dire';
+    const problems = validateObligations(set);
+    assert.match(
+      problemAt(problems, '/severity/classImpact/secret').message,
+      /tier from 1 to 4 .* not 5/,
+    );
+    problemAt(problems, '/severity/unknownImpact');
+    problemAt(problems, '/severity/scale/1/label');
+    assert.match(problemAt(problems, '/severity/scale/1/upTo').message, /only the last/);
+    assert.match(problemAt(problems, '/severity/scale/3/upTo').message, /5 follows 10/);
+    problemAt(problems, '/severity/unknownScale');
+    assert.match(problemAt(problems, '/severity/cells/1').message, /one cell per scale band \(4\)/);
+    assert.match(problemAt(problems, '/severity/cells/2/3').message, /"catastrophic"/);
+    problemAt(problems, '/severity/personalDataAtLeast');
+    problemAt(problems, '/duties/0/severity');
+    assert.equal(problems.length, 10);
+  });
+
+  it('refuses a missing matrix without throwing', () => {
+    const set = copy();
+    (set as { severity: unknown }).severity = null;
+    assert.deepEqual(validateObligations(set), [
+      { pointer: '/severity', message: 'the set needs a severity matrix' },
+    ]);
+  });
 });

@@ -37,6 +37,14 @@ export interface WebhookPayload {
   body: { id: string; type: EventType; timestamp: string; data: Record<string, unknown> };
 }
 
+/**
+ * What makes a delivery once-only: one outbox row per (event, subscription). It ends with the
+ * subscription's id, which is how the deliveries of one subscription are found (outbox/repo.ts).
+ */
+export function webhookDedupeKey(eventId: string, subscriptionId: string): string {
+  return `${eventId}/${subscriptionId}`;
+}
+
 /** Queues the event for every subscriber that wants it; returns the event's id. */
 export async function emitEvent(
   trx: Kysely<Database>,
@@ -62,7 +70,7 @@ export async function emitEvent(
       kind: 'webhook',
       payload: JSON.stringify(payload),
       now,
-      dedupeKey: `${id}/${subscription.id}`,
+      dedupeKey: webhookDedupeKey(id, subscription.id),
     });
   }
   return id;

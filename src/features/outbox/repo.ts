@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Database, OutboxTable } from '../../db/schema.js';
 
 type Db = Kysely<Database>;
@@ -108,4 +108,88 @@ export async function markOutboxFailed(
     })
     .where('id', '=', id)
     .execute();
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+/** Which deliveries to list: sent, failed (given up on) or still pending. */
+export interface OutboxFilter {
+  state?: 'failed' | 'pending' | 'sent';
+  kind?: OutboxTable['kind'];
+  /** Webhook deliveries to this subscription only. */
+  subscriptionId?: string;
+}
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'outbox', O>,
+  filter: OutboxFilter,
+  maxAttempts: number,
+): SelectQueryBuilder<Database, 'outbox', O> {
+  let result = query;
+  if (filter.kind) result = result.where('kind', '=', filter.kind);
+  if (filter.subscriptionId !== undefined) {
+    // A webhook row's dedupe key ends with its subscription's id (events.ts, webhookDedupeKey).
+    result = result
+      .where('kind', '=', 'webhook')
+      .where('dedupe_key', 'like', `%/${filter.subscriptionId.replace(/[\\%_]/g, '')}`);
+  }
+  if (filter.state === 'sent') result = result.where('sent_at', 'is not', null);
+  if (filter.state === 'failed') {
+    result = result.where('sent_at', 'is', null).where('attempts', '>=', maxAttempts);
+  }
+  if (filter.state === 'pending') {
+    result = result.where('sent_at', 'is', null).where('attempts', '<', maxAttempts);
+  }
+  return result;
+}
+
+/** Outbox rows, newest first, and how many match in all. */
+export async function listOutboxRows(
+  db: Db,
+  filter: OutboxFilter,
+  options: { maxAttempts: number; limit?: number; offset?: number },
+): Promise<{ rows: OutboxRow[]; total: number }> {
+  let query = filtered(db.selectFrom('outbox').selectAll(), filter, options.maxAttempts)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc');
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  if (options.offset) query = query.offset(options.offset);
+  const counted = await filtered(
+    db.selectFrom('outbox').select((eb) => eb.fn.countAll<string | number>().as('total')),
+    filter,
+    options.maxAttempts,
+  ).executeTakeFirstOrThrow();
+  return { rows: await query.execute(), total: Number(counted.total) };
+}
+
+export async function findOutboxRow(db: Db, id: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether any delivery to the subscription was ever queued. */
+export async function hasWebhookDeliveries(db: Db, subscriptionId: string): Promise<boolean> {
+  const row = await filtered(
+    db.selectFrom('outbox').select('id'),
+    { subscriptionId },
+    Number.MAX_SAFE_INTEGER,
+  )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Makes an unsent message due now with its attempts counted afresh (the full backoff schedule
+ * again), keeping its last error for the record. Not while a dispatcher holds a live claim on it:
+ * the UPDATE says whether it changed the row.
+ */
+export async function requeueOutboxRow(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ attempts: 0, available_at: now, claimed_until: null })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

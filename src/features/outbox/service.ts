@@ -51,3 +51,14 @@ function checkEmailMessage(value: unknown): EmailMessage {
   }
   return html === undefined ? { to, subject, text } : { to, subject, text, html };
 }
+
+/**
+ * A delivery that can never succeed as queued (its webhook subscription is gone or switched off):
+ * the dispatcher gives up at once, with this message as the reason, instead of backing off.
+ */
+export class UndeliverableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndeliverableError';
+  }
+}

@@ -1,3 +1,4 @@
+import { DEFAULT_OBLIGATIONS } from '../duties/default-obligations.js';
 import type { PolicyPack } from './model.js';
 
 /**
@@ -204,4 +205,6 @@ export const DEFAULT_POLICY_PACK: PolicyPack = {
       clause: `${PCFP}, exemptions: a public service entity that wants to set up a private cloud needs "a time-based No Objection Certificate (NOC)" from the Cloud Office "if there is a legitimate reason for deviation/exemption"`,
     },
   ],
+  // The duties, deadlines and severity matrix of the reference policy (issue 7).
+  duties: DEFAULT_OBLIGATIONS,
 };

@@ -1,4 +1,5 @@
 import type { DeploymentModel, LocationPurpose, ServiceModel } from '../../db/schema.js';
+import type { ObligationSet } from '../duties/model.js';
 
 /**
  * The policy pack and the facts a placement decision is made of (issue 6). Types only: the pure
@@ -82,6 +83,11 @@ export interface PolicyPack {
    * accreditation rule's result; optional (a general sentence is used without it).
    */
   accreditationClause?: string;
+  /**
+   * The duties of CSPs and PSEs, their deadlines, the escalation ladder and the severity matrix
+   * (issue 7); optional: a pack published before duties were part of it means the default set.
+   */
+  duties?: ObligationSet;
 }
 
 /** An offering as a decision needs it. */

@@ -32,6 +32,104 @@ const Deviation = Type.Union([
 const Described = <T extends typeof ServiceModelSchema | typeof DeploymentModelSchema>(code: T) =>
   Type.Object({ code, name: Text(200), description: Text(2000) }, { additionalProperties: false });
 
+const Severity = Type.Union([
+  Type.Literal('low'),
+  Type.Literal('medium'),
+  Type.Literal('high'),
+  Type.Literal('critical'),
+]);
+const FindingSeverity = Type.Union([
+  Type.Literal('low'),
+  Type.Literal('moderate'),
+  Type.Literal('high'),
+  Type.Literal('critical'),
+]);
+const Hours = Type.Number({ exclusiveMinimum: 0, maximum: 100_000 });
+const Kind = <K extends string>(kind: K) =>
+  Type.Object({ kind: Type.Literal(kind) }, { additionalProperties: false });
+
+/** A duty's check: what the duty check measures (duties/model.ts `DutyCheck`). */
+const DutyCheckSchema = Type.Union([
+  Kind('offering_accredited'),
+  Kind('placement_allowed'),
+  Kind('breach_reported_within'),
+  Kind('report_request_answered_by_due'),
+  Kind('response_action_done_by_due'),
+  Type.Object(
+    {
+      kind: Type.Literal('critical_findings_fixed_within'),
+      days: Type.Integer({ minimum: 1, maximum: 3650 }),
+      severities: Type.Array(FindingSeverity, { minItems: 1, maxItems: 4 }),
+    },
+    { additionalProperties: false },
+  ),
+  Kind('conditions_met_by_due'),
+]);
+
+/** The duties of CSPs and PSEs as policy data (issue 7; duties/model.ts `ObligationSet`). */
+export const ObligationSetSchema = Type.Object(
+  {
+    duties: Type.Array(
+      Type.Object(
+        {
+          code: Code,
+          party: Type.Union([Type.Literal('csp'), Type.Literal('pse'), Type.Literal('both')]),
+          text: Text(2000),
+          clause: Clause,
+          check: Type.Union([DutyCheckSchema, Type.Null()], {
+            description: 'How it is measured; null for a duty an officer records by hand',
+          }),
+          severity: Type.Optional(Severity),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    reporting: Type.Object(
+      {
+        initialNoticeHours: Hours,
+        updateEveryHours: Hours,
+        finalReportDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+        personalDataHours: Hours,
+        levelNotice: Type.Union([
+          Type.Literal('duty_only'),
+          Type.Literal('stricter'),
+          Type.Literal('level'),
+        ]),
+      },
+      { additionalProperties: false },
+    ),
+    escalation: Type.Array(
+      Type.Object(
+        { post: Type.String({ minLength: 1, maxLength: 100 }), afterHours: Hours },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+    severity: Type.Object(
+      {
+        classImpact: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 100 })),
+        unknownImpact: Type.Integer({ minimum: 1, maximum: 100 }),
+        scale: Type.Array(
+          Type.Object(
+            {
+              label: Text(200),
+              upTo: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+            },
+            { additionalProperties: false },
+          ),
+          { minItems: 1, maxItems: 20 },
+        ),
+        unknownScale: Type.Integer({ minimum: 0, maximum: 19 }),
+        cells: Type.Array(Type.Array(Severity, { maxItems: 20 }), { minItems: 1, maxItems: 100 }),
+        personalDataAtLeast: Severity,
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, description: 'Duties, reporting deadlines, escalation, severity' },
+);
+
 export const PolicyPackSchema = Type.Object(
   {
     homeCountry: Country,
@@ -110,6 +208,7 @@ export const PolicyPackSchema = Type.Object(
       { maxItems: 50 },
     ),
     accreditationClause: Type.Optional(Clause),
+    duties: Type.Optional(ObligationSetSchema),
   },
   { additionalProperties: false, description: 'A whole policy pack' },
 );

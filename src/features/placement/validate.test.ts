@@ -147,4 +147,28 @@ describe('validatePack', () => {
       /gives a lower class \(public\) than moderate does/,
     );
   });
+
+  it('checks the duties of a pack under /duties, and a severity tier for each of its classes', () => {
+    const pack = defaultPack();
+    const duties = pack.duties;
+    assert.ok(duties);
+    duties.reporting.initialNoticeHours = 0;
+    delete duties.severity.classImpact.sensitive;
+    duties.severity.classImpact.topsecret = 4;
+    const problems = validatePack(pack, TEST_LEVELS);
+    problemAt(problems, '/duties/reporting/initialNoticeHours');
+    assert.match(
+      problemAt(problems, '/duties/severity/classImpact').message,
+      /class "sensitive" \(\/classes\/3\) has no impact tier/,
+    );
+    assert.match(
+      problemAt(problems, '/duties/severity/classImpact/topsecret').message,
+      /"topsecret" is not a class of the pack/,
+    );
+    assert.equal(problems.length, 3);
+    // A pack without duties means the default set, and is fine.
+    const bare = defaultPack();
+    delete bare.duties;
+    assert.deepEqual(validatePack(bare, TEST_LEVELS), []);
+  });
 });

@@ -1,4 +1,5 @@
 import type { DeploymentModel, ServiceModel } from '../../db/schema.js';
+import { pointerPart, validateObligations } from '../duties/validate.js';
 import { isCountryCode } from '../offerings/countries.js';
 import {
   IMPACTS,
@@ -212,6 +213,30 @@ export function validatePack(pack: PolicyPack, levels: readonly PolicyLevel[]): 
       );
     if (blank(marking.label)) add(`${at}/label`, `marking ${quote(marking.marking)} needs a label`);
   });
+
+  // Duties (issue 7): the set's own checks under /duties, then the severity matrix against the
+  // pack's classes, since an incident's data classes are the pack's and each needs a tier.
+  if (pack.duties !== undefined) {
+    for (const problem of validateObligations(pack.duties))
+      add(`/duties${problem.pointer}`, problem.message);
+    const impact: unknown = (pack.duties.severity as { classImpact?: unknown } | undefined)
+      ?.classImpact;
+    if (typeof impact === 'object' && impact !== null && !Array.isArray(impact)) {
+      pack.classes.forEach((dataClass, i) => {
+        if (!blank(dataClass.code) && !Object.hasOwn(impact, dataClass.code))
+          add(
+            `/duties/severity/classImpact`,
+            `class ${quote(dataClass.code)} (/classes/${i}) has no impact tier in the severity matrix`,
+          );
+      });
+      for (const code of Object.keys(impact))
+        if (!knownClass(code))
+          add(
+            `/duties/severity/classImpact/${pointerPart(code)}`,
+            `${quote(code)} is not a class of the pack (its classes: ${classList})`,
+          );
+    }
+  }
   return problems;
 }
 

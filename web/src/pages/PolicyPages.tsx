@@ -1,5 +1,6 @@
 import { isOfficeStaff } from '../access';
 import type { LevelSummary } from '../api';
+import { DutiesSection } from '../components/DutiesSection';
 import { DataTable } from '../components/lists';
 import { LoadError, Loading, Page, Section } from '../components/Page';
 import { countryList } from '../countries';
@@ -69,6 +70,7 @@ export function PolicyPage() {
             })}
           </p>
           <PackView pack={version.pack} />
+          <DutiesSection classes={version.pack.classes} />
           <PolicyVersions current={version.version} />
         </>
       )}

@@ -1,0 +1,1949 @@
+import { useRef, useState, type ReactNode } from 'react';
+import { hasPower, isOfficeStaff, may } from '../access';
+import {
+  ApiError,
+  withQuery,
+  type Me,
+  type Organization,
+  type Page as ListPage,
+  type Query,
+  type User,
+} from '../api';
+import {
+  CheckboxField,
+  SelectField,
+  SubmitForm,
+  TextAreaField,
+  TextField,
+  fieldId,
+  missing,
+  useFields,
+  useSubmit,
+  type FormProblem,
+} from '../components/forms';
+import { DataTable, Tag } from '../components/lists';
+import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
+import { FilterBar, PagedResults, type PagedSearch } from '../components/search';
+import { formatDateTime } from '../display';
+import {
+  ACTION_KINDS,
+  INCIDENTS,
+  INCIDENT_STATUSES,
+  NEXT_STATUSES,
+  SEVERITIES,
+  TRANSITION_ACTIONS,
+  incidentPath,
+  incidentsApi,
+  instantToLocal,
+  localToInstant,
+  type ActionKind,
+  type ActionStatus,
+  type ActionSummary,
+  type DocRef,
+  type IncidentDetail,
+  type IncidentStatus,
+  type IncidentSummary,
+  type RequestDetail,
+  type RequestStatus,
+  type RequestSummary,
+  type Severity,
+  type TimelineEvent,
+} from '../incidents-api';
+import {
+  documentContentPath,
+  uploadDocument,
+  withNestedFields,
+  type Offering,
+  type RegisterList,
+} from '../offerings-api';
+import { Link, navigate } from '../router';
+import { useMe } from '../session';
+import { format, strings } from '../strings';
+import { POLICY, SYSTEMS, type PolicyVersion, type SystemList } from '../systems-api';
+import { useApi } from '../useApi';
+import { NotFoundPage } from './NotFoundPage';
+
+/**
+ * Data-breach reports (issue 7): any provider or public body reports a breach with a short first
+ * form, then adds updates and a final report; officers triage it and move it through its
+ * lifecycle, request reports and order response actions from the same page. The server decides
+ * what each user may do (`allowedActions`, the powers of the posts held today); the portal only
+ * offers what it would accept.
+ */
+
+const PAGE_SIZE = 25;
+const USERS = '/api/v1/users';
+const OFFERINGS = '/api/v1/offerings';
+const ORGANIZATIONS = '/api/v1/organizations';
+
+// Shared pieces, used by the request and action pages too
+
+function severityTone(severity: Severity) {
+  return severity === 'critical' || severity === 'high'
+    ? 'bad'
+    : severity === 'medium'
+      ? 'warning'
+      : 'neutral';
+}
+
+export function SeverityTag({ severity }: { severity: Severity }) {
+  return <Tag tone={severityTone(severity)}>{strings.incSeverities[severity] ?? severity}</Tag>;
+}
+
+export function IncidentStatusTag({ status }: { status: IncidentStatus }) {
+  const tone = status === 'closed' || status === 'resolved' ? 'good' : 'neutral';
+  return <Tag tone={tone}>{strings.incStatuses[status] ?? status}</Tag>;
+}
+
+export function RequestStatusTag({ status }: { status: RequestStatus }) {
+  const tone = status === 'accepted' ? 'good' : status === 'answered' ? 'warning' : 'neutral';
+  return <Tag tone={tone}>{strings.reqStatuses[status] ?? status}</Tag>;
+}
+
+export function ActionStatusTag({ status }: { status: ActionStatus }) {
+  const tone =
+    status === 'verified' || status === 'closed'
+      ? 'good'
+      : status === 'done'
+        ? 'warning'
+        : 'neutral';
+  return <Tag tone={tone}>{strings.actStatuses[status] ?? status}</Tag>;
+}
+
+/** "Overdue", next to a due date that has passed. */
+export function OverdueTag({ overdue }: { overdue: boolean }) {
+  return overdue ? (
+    <>
+      {' '}
+      <Tag tone="bad">{strings.incOverdue}</Tag>
+    </>
+  ) : null;
+}
+
+/** A time span in days, hours and minutes ("2 h 5 min"). */
+export function formatDelay(seconds: number): string {
+  const minutes = Math.floor(Math.max(0, seconds) / 60);
+  if (minutes < 1) return strings.incDelayUnderMinute;
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return format(strings.incDelayDays, { days: String(days), hours: String(hours) });
+  if (hours > 0)
+    return format(strings.incDelayHours, { hours: String(hours), minutes: String(rest) });
+  return format(strings.incDelayMinutes, { minutes: String(rest) });
+}
+
+export function actionKindName(kind: ActionKind): string {
+  return strings.actKinds[kind] ?? kind;
+}
+
+/** Who did something: their name, and the post they acted for when there was one. */
+export function byWhom(
+  person: { name: string | null; position?: string | null } | null | undefined,
+): string {
+  if (!person?.name) return person?.position ?? strings.incSomeone;
+  return person.position
+    ? format(strings.incByPosition, { name: person.name, position: person.position })
+    : person.name;
+}
+
+/** Links to the documents attached to a record. */
+export function DocumentList({ documents }: { documents: readonly DocRef[] }) {
+  if (documents.length === 0) return <>{strings.none}</>;
+  return (
+    <ul className="evidence-list">
+      {documents.map((document) => (
+        <li key={document.id}>
+          <a href={documentContentPath(document.id)} className="break">
+            {document.fileName}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Evidence files for an entry: each is uploaded as a document of the user's organization first
+ * (the server checks its size and type), then the entry names it. `documentIds` in the entry's
+ * problem is shown here.
+ */
+export function EvidenceField({
+  form,
+  documents,
+  problem,
+  onChange,
+}: {
+  form: string;
+  documents: readonly DocRef[];
+  problem: FormProblem | null;
+  onChange: (documents: DocRef[]) => void;
+}) {
+  const id = fieldId(form, 'documentIds');
+  const input = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [uploadProblem, setUploadProblem] = useState<string | null>(null);
+  const [uploaded, setUploaded] = useState<string | null>(null);
+  const error = uploadProblem ?? problem?.fields.documentIds;
+
+  const upload = async () => {
+    if (busy) return;
+    if (!file) {
+      setUploadProblem(strings.incEvidenceMissing);
+      input.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setUploadProblem(null);
+    setUploaded(null);
+    try {
+      const stored = await uploadDocument(file, 'evidence');
+      onChange([
+        ...documents,
+        {
+          id: stored.id,
+          fileName: stored.fileName,
+          mediaType: stored.mediaType,
+          size: stored.size,
+        },
+      ]);
+      setUploaded(format(strings.incEvidenceUploaded, { file: stored.fileName }));
+      setFile(null);
+      if (input.current) input.current.value = '';
+    } catch (failure) {
+      setUploadProblem(failure instanceof ApiError ? failure.detail : strings.errorUnexpected);
+      input.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <fieldset className={error ? 'list-fieldset field-error' : 'list-fieldset'}>
+      <legend className="list-legend">{strings.incEvidence}</legend>
+      {documents.length === 0 ? (
+        <p>{strings.incEvidenceNone}</p>
+      ) : (
+        <ul className="evidence-list">
+          {documents.map((document) => (
+            <li key={document.id}>
+              <a href={documentContentPath(document.id)} className="break">
+                {document.fileName}
+              </a>{' '}
+              <button
+                type="button"
+                className="button-link"
+                onClick={() => onChange(documents.filter((other) => other.id !== document.id))}
+              >
+                {strings.incEvidenceRemove}
+                <span className="visually-hidden"> {document.fileName}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div role="status" className="status-message">
+        {uploaded && <p>{uploaded}</p>}
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor={id}>
+          {strings.incEvidenceFile}
+        </label>
+        <div className="field-hint" id={`${id}-hint`}>
+          {strings.incEvidenceHint}
+        </div>
+        {error && (
+          <p className="field-error-message" id={`${id}-error`}>
+            <span className="visually-hidden">{strings.errorPrefix} </span>
+            {error}
+          </p>
+        )}
+        <input
+          ref={input}
+          id={id}
+          type="file"
+          className="input"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
+          onChange={(event) => {
+            setFile(event.target.files?.[0] ?? null);
+            setUploadProblem(null);
+          }}
+        />
+      </div>
+      <button
+        type="button"
+        className="button button-secondary"
+        aria-disabled={busy || undefined}
+        onClick={() => void upload()}
+      >
+        {busy ? strings.working : strings.incEvidenceUpload}
+      </button>
+    </fieldset>
+  );
+}
+
+/** A set of checkboxes for choosing several of a list; its error is the list's field's. */
+function CheckboxGroup({
+  form,
+  name,
+  label,
+  hint,
+  error,
+  choices,
+  chosen,
+  empty,
+  onChange,
+}: {
+  form: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  choices: readonly { value: string; label: string }[];
+  chosen: readonly string[];
+  empty: string;
+  onChange: (chosen: string[]) => void;
+}) {
+  const id = fieldId(form, name);
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return (
+    <fieldset
+      className={error ? 'field choice-fieldset field-error' : 'field choice-fieldset'}
+      id={id}
+      tabIndex={-1}
+      aria-describedby={described.length > 0 ? described.join(' ') : undefined}
+    >
+      <legend className="field-label">
+        {label} <span className="field-optional">{strings.optionalMark}</span>
+      </legend>
+      {hint && (
+        <div className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <p className="field-error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{strings.errorPrefix} </span>
+          {error}
+        </p>
+      )}
+      {choices.length === 0 ? (
+        <p>{empty}</p>
+      ) : (
+        <div className="choices-inline">
+          {choices.map((choice) => (
+            <CheckboxField
+              key={choice.value}
+              form={form}
+              name={`${name}-${choice.value}`}
+              label={choice.label}
+              checked={chosen.includes(choice.value)}
+              onChange={(on) =>
+                onChange(
+                  on ? [...chosen, choice.value] : chosen.filter((value) => value !== choice.value),
+                )
+              }
+            />
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/**
+ * A list filtered by fields applied on demand, a page at a time; `applied` is what the list shows,
+ * for the CSV twin of the same list.
+ */
+export function useFilteredList<T, F extends Record<string, string>>(
+  path: string,
+  initial: F,
+  query: (applied: F) => Query,
+): PagedSearch<T, F> & { applied: F } {
+  const search = useFields<F>(initial);
+  const [applied, setApplied] = useState<F>(initial);
+  const [offset, setOffset] = useState(0);
+  const list = useApi<ListPage<T>>(path, { ...query(applied), limit: PAGE_SIZE, offset });
+  return {
+    search,
+    list,
+    shown: list.data ?? list.latest,
+    offset,
+    setOffset,
+    pageSize: PAGE_SIZE,
+    apply: () => {
+      setApplied(search.values);
+      setOffset(0);
+    },
+    applied,
+  };
+}
+
+/** Whether a list's filter is still the one it started with (for its empty state). */
+export function unfiltered<F extends Record<string, string>>(applied: F, initial: F): boolean {
+  return Object.keys(initial).every((key) => applied[key] === initial[key]);
+}
+
+const yesNoAny = () => [
+  { value: '', label: strings.incAny },
+  { value: 'true', label: strings.incYes },
+  { value: 'false', label: strings.incNo },
+];
+
+// The list
+
+interface IncidentFilter extends Record<string, string> {
+  q: string;
+  status: string;
+  severity: string;
+  late: string;
+}
+
+const NO_INCIDENT_FILTER: IncidentFilter = { q: '', status: '', severity: '', late: '' };
+const incidentQuery = (filter: IncidentFilter): Query => ({ ...filter, q: filter.q.trim() });
+
+/** `/incidents`: the reports the user may see, newest first, with its CSV twin. */
+export function IncidentsPage() {
+  const me = useMe();
+  const office = isOfficeStaff(me);
+  const paged = useFilteredList<IncidentSummary, IncidentFilter>(
+    INCIDENTS,
+    NO_INCIDENT_FILTER,
+    incidentQuery,
+  );
+  const { search, applied } = paged;
+  const form = 'incident-filter';
+  const empty = paged.shown?.total === 0 && unfiltered(applied, NO_INCIDENT_FILTER);
+  return (
+    <Page
+      title={strings.incListTitle}
+      intro={office ? strings.incListIntroOffice : strings.incListIntro}
+    >
+      {may.reportIncident(me) && (
+        <p className="button-row">
+          <Link to="/incidents/new" className="button">
+            {strings.incReportLink}
+          </Link>
+        </p>
+      )}
+      <FilterBar label={strings.incSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
+        <TextField form={form} label={strings.incTitleSearch} type="search" {...search.bind('q')} />
+        <SelectField
+          form={form}
+          label={strings.statusLabel}
+          options={[
+            { value: '', label: strings.incAnyStatus },
+            ...INCIDENT_STATUSES.map((status) => ({
+              value: status,
+              label: strings.incStatuses[status] ?? status,
+            })),
+          ]}
+          {...search.bind('status')}
+        />
+        <SelectField
+          form={form}
+          label={strings.incSeverity}
+          options={[
+            { value: '', label: strings.incAnySeverity },
+            ...SEVERITIES.map((severity) => ({
+              value: severity,
+              label: strings.incSeverities[severity] ?? severity,
+            })),
+          ]}
+          {...search.bind('severity')}
+        />
+        <SelectField
+          form={form}
+          label={strings.incLateFilter}
+          options={yesNoAny()}
+          {...search.bind('late')}
+        />
+      </FilterBar>
+      <p className="button-row">
+        <a href={withQuery(`${INCIDENTS}.csv`, incidentQuery(applied))} download>
+          {strings.incDownloadCsv}
+        </a>
+      </p>
+      {empty && (
+        <div className="notice">
+          <p>{office ? strings.incEmptyOffice : strings.incEmpty}</p>
+        </div>
+      )}
+      <PagedResults paged={paged} label={strings.incListTitle}>
+        {(items) => (
+          <>
+            <thead>
+              <tr>
+                <th scope="col">{strings.incTitle}</th>
+                {office && <th scope="col">{strings.organizationLabel}</th>}
+                <th scope="col">{strings.statusLabel}</th>
+                <th scope="col">{strings.incSeverity}</th>
+                <th scope="col">{strings.incReportedAt}</th>
+                <th scope="col">{strings.incDelay}</th>
+              </tr>
+            </thead>
+            <tbody aria-busy={paged.list.loading}>
+              {items.map((incident) => (
+                <tr key={incident.id}>
+                  <td>
+                    <Link to={`/incidents/${incident.id}`}>{incident.title}</Link>
+                  </td>
+                  {office && <td>{incident.organization.name}</td>}
+                  <td>
+                    <IncidentStatusTag status={incident.status} />
+                  </td>
+                  <td>
+                    <SeverityTag severity={incident.severity} />
+                  </td>
+                  <td>{formatDateTime(incident.reportedAt)}</td>
+                  <td>
+                    {formatDelay(incident.reportingDelaySeconds)}
+                    {incident.late && (
+                      <>
+                        {' '}
+                        <Tag tone="bad">{strings.incLate}</Tag>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </>
+        )}
+      </PagedResults>
+    </Page>
+  );
+}
+
+// Reporting a breach
+
+/** The offerings a reporter may name: a provider its own, a public body those on the register. */
+function useOfferingChoices(me: Me): { value: string; label: string }[] {
+  const csp = me.organization.kind === 'csp';
+  const own = useApi<ListPage<Offering>>(csp ? OFFERINGS : null, {
+    organizationId: me.organization.id,
+    limit: 200,
+  });
+  const register = useApi<RegisterList>(csp ? null : '/api/v1/register', {
+    limit: 200,
+    sort: 'name',
+  });
+  if (csp) return (own.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }));
+  return (register.data?.items ?? []).map((entry) => ({
+    value: entry.offeringId,
+    label: format(strings.incOfferingChoice, {
+      offering: entry.offeringName,
+      provider: entry.providerName,
+    }),
+  }));
+}
+
+/** A count typed in a field: a whole number, null when empty, undefined when not a number. */
+function countOf(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/** `/incidents/new`: the short first form of a data-breach report. */
+export function NewIncidentPage() {
+  const me = useMe();
+  const pse = me.organization.kind === 'pse';
+  const systems = useApi<SystemList>(pse ? SYSTEMS : null, { status: 'active', limit: 200 });
+  const policy = useApi<PolicyVersion>(POLICY);
+  const offerings = useOfferingChoices(me);
+  const fields = useFields({
+    title: '',
+    description: '',
+    discoveredAt: '',
+    recordsAffected: '',
+    peopleAffected: '',
+    'contact-name': me.displayName,
+    'contact-email': me.email,
+    'contact-phone': '',
+  });
+  const [personalData, setPersonalData] = useState(false);
+  const [systemIds, setSystemIds] = useState<string[]>([]);
+  const [offeringIds, setOfferingIds] = useState<string[]>([]);
+  const [dataClasses, setDataClasses] = useState<string[]>([]);
+  const [documents, setDocuments] = useState<DocRef[]>([]);
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const form = 'incident';
+  const labels: Record<string, string> = {
+    title: strings.incTitle,
+    description: strings.incDescription,
+    discoveredAt: strings.incDiscoveredAt,
+    systemIds: strings.incSystems,
+    offeringIds: strings.incOfferings,
+    dataClasses: strings.incDataClasses,
+    personalData: strings.incPersonalData,
+    recordsAffected: strings.incRecordsAffected,
+    peopleAffected: strings.incPeopleAffected,
+    contact: strings.incContact,
+    'contact-name': strings.incContactName,
+    'contact-email': strings.incContactEmail,
+    'contact-phone': strings.incContactPhone,
+    documentIds: strings.incEvidence,
+  };
+
+  const check = () => {
+    const { values } = fields;
+    const found = missing(values, [
+      'title',
+      'description',
+      'discoveredAt',
+      'contact-name',
+      'contact-email',
+    ]);
+    if (values.discoveredAt && !localToInstant(values.discoveredAt)) {
+      found.discoveredAt = strings.incDateTimeInvalid;
+    }
+    for (const name of ['recordsAffected', 'peopleAffected'] as const) {
+      if (countOf(values[name]) === undefined) found[name] = strings.incCountInvalid;
+    }
+    return found;
+  };
+
+  const send = async () => {
+    const { values } = fields;
+    const phone = values['contact-phone'].trim();
+    try {
+      const created = await incidentsApi.report({
+        title: values.title.trim(),
+        description: values.description.trim(),
+        discoveredAt: localToInstant(values.discoveredAt),
+        systemIds,
+        offeringIds,
+        dataClasses,
+        personalData,
+        recordsAffected: countOf(values.recordsAffected) ?? null,
+        peopleAffected: countOf(values.peopleAffected) ?? null,
+        contact: {
+          name: values['contact-name'].trim(),
+          email: values['contact-email'].trim(),
+          ...(phone && { phone }),
+        },
+        documentIds: documents.map((document) => document.id),
+      });
+      navigate(`/incidents/${created.id}`, {
+        flash: created.late ? strings.incReportedLate : strings.incReported,
+      });
+    } catch (error) {
+      throw withNestedFields(error);
+    }
+  };
+
+  return (
+    <Page title={strings.incNewTitle} intro={strings.incNewIntro}>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={strings.incReportSubmit}
+        onSubmit={submit.onSubmit(send, check)}
+      >
+        <TextField
+          form={form}
+          label={labels.title ?? ''}
+          hint={strings.incTitleHint}
+          error={problem?.fields.title}
+          {...fields.bind('title')}
+        />
+        <TextAreaField
+          form={form}
+          label={labels.description ?? ''}
+          hint={strings.incDescriptionHint}
+          rows={6}
+          error={problem?.fields.description}
+          {...fields.bind('description')}
+        />
+        <TextField
+          form={form}
+          label={labels.discoveredAt ?? ''}
+          hint={strings.incDiscoveredAtHint}
+          type="datetime-local"
+          className="input input-date"
+          error={problem?.fields.discoveredAt}
+          {...fields.bind('discoveredAt')}
+        />
+        {pse && (
+          <CheckboxGroup
+            form={form}
+            name="systemIds"
+            label={strings.incSystems}
+            hint={strings.incSystemsHint}
+            error={problem?.fields.systemIds}
+            choices={(systems.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }))}
+            chosen={systemIds}
+            empty={systems.data ? strings.incSystemsNone : strings.loading}
+            onChange={setSystemIds}
+          />
+        )}
+        <CheckboxGroup
+          form={form}
+          name="offeringIds"
+          label={strings.incOfferings}
+          hint={strings.incOfferingsHint}
+          error={problem?.fields.offeringIds}
+          choices={offerings}
+          chosen={offeringIds}
+          empty={strings.incOfferingsNone}
+          onChange={setOfferingIds}
+        />
+        <CheckboxGroup
+          form={form}
+          name="dataClasses"
+          label={strings.incDataClasses}
+          hint={strings.incDataClassesHint}
+          error={problem?.fields.dataClasses}
+          choices={(policy.data?.pack.classes ?? []).map((c) => ({ value: c.code, label: c.name }))}
+          chosen={dataClasses}
+          empty={policy.error ? policy.error.detail : strings.loading}
+          onChange={setDataClasses}
+        />
+        <CheckboxField
+          form={form}
+          name="personalData"
+          label={strings.incPersonalDataQuestion}
+          hint={strings.incPersonalDataHint}
+          checked={personalData}
+          onChange={setPersonalData}
+        />
+        <TextField
+          form={form}
+          label={labels.recordsAffected ?? ''}
+          hint={strings.incCountHint}
+          optional
+          inputMode="numeric"
+          className="input input-short"
+          error={problem?.fields.recordsAffected}
+          {...fields.bind('recordsAffected')}
+        />
+        <TextField
+          form={form}
+          label={labels.peopleAffected ?? ''}
+          hint={strings.incCountHint}
+          optional
+          inputMode="numeric"
+          className="input input-short"
+          error={problem?.fields.peopleAffected}
+          {...fields.bind('peopleAffected')}
+        />
+        <fieldset className="list-fieldset">
+          <legend className="list-legend">{strings.incContact}</legend>
+          <div className="field-hint">{strings.incContactHint}</div>
+          <TextField
+            form={form}
+            label={strings.incContactName}
+            autoComplete="name"
+            error={problem?.fields['contact-name']}
+            {...fields.bind('contact-name')}
+          />
+          <TextField
+            form={form}
+            label={strings.incContactEmail}
+            type="email"
+            autoComplete="email"
+            spellCheck={false}
+            error={problem?.fields['contact-email']}
+            {...fields.bind('contact-email')}
+          />
+          <TextField
+            form={form}
+            label={strings.incContactPhone}
+            type="tel"
+            autoComplete="tel"
+            optional
+            error={problem?.fields['contact-phone']}
+            {...fields.bind('contact-phone')}
+          />
+        </fieldset>
+        <EvidenceField
+          form={form}
+          documents={documents}
+          problem={problem}
+          onChange={setDocuments}
+        />
+      </SubmitForm>
+    </Page>
+  );
+}
+
+// One incident
+
+/** A status or severity named in a timeline entry, in words. */
+function timelineValue(entry: TimelineEvent, value: string): string {
+  if (entry.type === 'severity_changed') return strings.incSeverities[value] ?? value;
+  if ('requestId' in entry.data) return strings.reqStatuses[value] ?? value;
+  if ('actionId' in entry.data) return strings.actStatuses[value] ?? value;
+  return strings.incStatuses[value] ?? value;
+}
+
+/**
+ * What a timeline entry says beyond its kind: the change it made, its words, and links to the
+ * request, action or breach it concerns. Unknown data is left out rather than shown raw.
+ */
+function TimelineDetails({ entry }: { entry: TimelineEvent }) {
+  const data = entry.data;
+  const text = (key: string) => (typeof data[key] === 'string' ? data[key] : undefined);
+  const parts: ReactNode[] = [];
+  const from = text('from');
+  const to = text('to');
+  const status = text('status');
+  if (entry.type === 'owner_changed') {
+    parts.push(<p key="owner">{text('name') ?? strings.incNoOwner}</p>);
+  } else if (to) {
+    parts.push(
+      <p key="to">
+        {from
+          ? format(strings.incTimelineFromTo, {
+              from: timelineValue(entry, from),
+              to: timelineValue(entry, to),
+            })
+          : timelineValue(entry, to)}
+      </p>,
+    );
+  } else if (status && entry.type !== 'request_opened' && entry.type !== 'action_ordered') {
+    parts.push(
+      <p key="status">
+        {format(strings.incTimelineNow, { status: timelineValue(entry, status) })}
+      </p>,
+    );
+  }
+  if (entry.type === 'reported') {
+    const severity = text('severity');
+    if (severity) {
+      parts.push(
+        <p key="severity">
+          {format(strings.incTimelineSeverity, {
+            severity: strings.incSeverities[severity] ?? severity,
+          })}
+          {data.late === true && (
+            <>
+              {' '}
+              <Tag tone="bad">{strings.incLate}</Tag>
+            </>
+          )}
+        </p>,
+      );
+    }
+  }
+  const kind = text('kind');
+  if (kind) parts.push(<p key="kind">{strings.actKinds[kind] ?? kind}</p>);
+  const subject = text('subject');
+  if (subject) parts.push(<p key="subject">{subject}</p>);
+  for (const key of ['text', 'description', 'note', 'reason']) {
+    const value = text(key);
+    if (value) {
+      parts.push(
+        <p key={key} className="statement">
+          {value}
+        </p>,
+      );
+    }
+  }
+  const requestId = text('requestId');
+  if (requestId) {
+    parts.push(
+      <p key="request">
+        <Link to={`/report-requests/${requestId}`}>{strings.incTimelineOpenRequest}</Link>
+      </p>,
+    );
+  }
+  const actionId = text('actionId');
+  if (actionId) {
+    parts.push(
+      <p key="action">
+        <Link to={`/response-actions/${actionId}`}>{strings.incTimelineOpenAction}</Link>
+      </p>,
+    );
+  }
+  const breachId = text('breachId');
+  if (breachId) {
+    parts.push(
+      <p key="breach">
+        <Link to={`/breaches/${breachId}`}>{strings.incTimelineOpenBreach}</Link>
+      </p>,
+    );
+  }
+  return <>{parts}</>;
+}
+
+/** Whether a deadline was met: yes, no, or not yet known. */
+function metWords(met: boolean | null): ReactNode {
+  if (met === true) return <Tag tone="good">{strings.incDeadlineMet}</Tag>;
+  if (met === false) return <Tag tone="bad">{strings.incDeadlineMissed}</Tag>;
+  return <Tag>{strings.incDeadlinePending}</Tag>;
+}
+
+/** `/incidents/:id`: the report, its deadlines and timeline, and what the user may do on it. */
+export function IncidentPage({ id }: { id: string }) {
+  const me = useMe();
+  const incident = useApi<IncidentDetail>(incidentPath(id));
+  const [message, setMessage] = useState<string | null>(null);
+  const classNames = useApi<PolicyVersion>(POLICY);
+  if (incident.error?.status === 404) return <NotFoundPage record />;
+  const record = incident.data ?? incident.latest;
+  const className = (code: string) =>
+    classNames.data?.pack.classes.find((c) => c.code === code)?.name ?? code;
+  const done = (text: string) => {
+    setMessage(text);
+    incident.reload();
+  };
+  return (
+    <Page title={record?.title ?? strings.incListTitle}>
+      <StatusMessage message={message} />
+      {incident.error ? (
+        <LoadError detail={incident.error.detail} onRetry={incident.reload} />
+      ) : !record ? (
+        <Loading />
+      ) : (
+        <>
+          <Section id="incident-summary" title={strings.incSummaryHeading}>
+            <dl className="facts facts-wide">
+              <dt>{strings.organizationLabel}</dt>
+              <dd>{record.organization.name}</dd>
+              <dt>{strings.statusLabel}</dt>
+              <dd>
+                <IncidentStatusTag status={record.status} />
+              </dd>
+              <dt>{strings.incSeverity}</dt>
+              <dd>
+                <SeverityTag severity={record.severity} />
+                {record.severityReason && <span className="block">{record.severityReason}</span>}
+              </dd>
+              <dt>{strings.incDescription}</dt>
+              <dd className="statement">{record.description}</dd>
+              <dt>{strings.incDiscoveredAt}</dt>
+              <dd>{formatDateTime(record.discoveredAt)}</dd>
+              <dt>{strings.incReportedAt}</dt>
+              <dd>{formatDateTime(record.reportedAt)}</dd>
+              <dt>{strings.incDelay}</dt>
+              <dd>
+                {formatDelay(record.reportingDelaySeconds)}{' '}
+                {record.late ? (
+                  <Tag tone="bad">{strings.incLate}</Tag>
+                ) : (
+                  <Tag tone="good">{strings.incOnTime}</Tag>
+                )}
+              </dd>
+              <dt>{strings.incNoticeDue}</dt>
+              <dd>{formatDateTime(record.noticeDueAt)}</dd>
+              <dt>{strings.incPersonalData}</dt>
+              <dd>{record.personalData ? strings.incYes : strings.incNo}</dd>
+              <dt>{strings.incDataClasses}</dt>
+              <dd>
+                {record.dataClasses.length > 0
+                  ? record.dataClasses.map(className).join(', ')
+                  : strings.none}
+              </dd>
+              <dt>{strings.incSystems}</dt>
+              <dd>
+                {record.systems.length > 0
+                  ? record.systems.map((system, index) => (
+                      <span key={system.id}>
+                        {index > 0 && ', '}
+                        {may.viewSystems(me) ? (
+                          <Link to={`/systems/${system.id}`}>{system.name}</Link>
+                        ) : (
+                          system.name
+                        )}
+                      </span>
+                    ))
+                  : strings.none}
+              </dd>
+              <dt>{strings.incOfferings}</dt>
+              <dd>
+                {record.offerings.length > 0
+                  ? record.offerings.map((offering) => offering.name).join(', ')
+                  : strings.none}
+              </dd>
+              <dt>{strings.incRecordsAffected}</dt>
+              <dd>{record.recordsAffected ?? strings.incUnknown}</dd>
+              <dt>{strings.incPeopleAffected}</dt>
+              <dd>{record.peopleAffected ?? strings.incUnknown}</dd>
+              <dt>{strings.incContact}</dt>
+              <dd>
+                {format(strings.personWithEmail, {
+                  name: record.contact.name,
+                  email: record.contact.email,
+                })}
+                {record.contact.phone && `, ${record.contact.phone}`}
+              </dd>
+              <dt>{strings.incOwner}</dt>
+              <dd>{record.owner ? record.owner.name : strings.incNoOwner}</dd>
+              <dt>{strings.incNextUpdateDue}</dt>
+              <dd>
+                {record.nextUpdateDueAt ? formatDateTime(record.nextUpdateDueAt) : strings.none}
+                <OverdueTag overdue={record.updateOverdue} />
+              </dd>
+              <dt>{strings.incFinalReport}</dt>
+              <dd>
+                {record.finalReportAt
+                  ? format(strings.incFinalReportSent, { at: formatDateTime(record.finalReportAt) })
+                  : format(strings.incFinalReportDue, {
+                      at: formatDateTime(record.finalReportDueAt),
+                    })}
+              </dd>
+              <dt>{strings.incEvidence}</dt>
+              <dd>
+                <DocumentList documents={record.documents} />
+              </dd>
+            </dl>
+            <p className="button-row">
+              <a href={`${incidentPath(record.id)}/export.json`} download>
+                {strings.incExportJson}
+              </a>
+              <a href={`${incidentPath(record.id)}/summary.pdf`} download>
+                {strings.incExportPdf}
+              </a>
+            </p>
+          </Section>
+
+          <Section id="incident-deadlines" title={strings.incDeadlinesHeading}>
+            {record.deadlines.length === 0 ? (
+              <p>{strings.none}</p>
+            ) : (
+              <DataTable
+                label={strings.incDeadlinesHeading}
+                columns={[
+                  strings.incDeadlineTrack,
+                  strings.incDeadlineDue,
+                  strings.incDeadlineOutcome,
+                ]}
+              >
+                {record.deadlines.map((deadline) => (
+                  <tr key={deadline.track}>
+                    <td>
+                      {format(strings.incDeadlineTrackValue, {
+                        track: strings.incTracks[deadline.track] ?? deadline.track,
+                        hours: String(deadline.hours),
+                      })}
+                    </td>
+                    <td>{formatDateTime(deadline.dueAt)}</td>
+                    <td>{metWords(deadline.met)}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            )}
+          </Section>
+
+          <IncidentActions key={record.revision} incident={record} onDone={done} />
+
+          <RequestsSection incident={record} onDone={done} />
+          <ActionsSection incident={record} onDone={done} />
+
+          {record.breaches.length > 0 && (
+            <Section id="incident-breaches" title={strings.incBreachesHeading}>
+              <DataTable
+                label={strings.incBreachesHeading}
+                columns={[strings.incBreachDuty, strings.incSeverity, strings.statusLabel]}
+              >
+                {record.breaches.map((breach) => (
+                  <tr key={breach.id}>
+                    <td>
+                      <Link to={`/breaches/${breach.id}`}>{breach.dutyCode}</Link>
+                    </td>
+                    <td>
+                      <SeverityTag severity={breach.severity} />
+                    </td>
+                    <td>{strings.incBreachStatuses[breach.status] ?? breach.status}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </Section>
+          )}
+
+          <Section id="incident-timeline" title={strings.incTimelineHeading}>
+            <ol className="plain-list timeline">
+              {record.timeline.map((entry) => (
+                <li key={entry.seq}>
+                  <strong>{strings.incTimelineTypes[entry.type] ?? entry.type}</strong>
+                  <span className="secondary-text">
+                    {' '}
+                    {format(strings.incTimelineWhen, {
+                      at: formatDateTime(entry.at),
+                      by: entry.actor ? byWhom(entry.actor) : strings.incTimelineSystem,
+                    })}
+                  </span>
+                  <TimelineDetails entry={entry} />
+                </li>
+              ))}
+            </ol>
+          </Section>
+        </>
+      )}
+    </Page>
+  );
+}
+
+/** The forms for what the user may do on the incident itself now. */
+function IncidentActions({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (message: string) => void;
+}) {
+  const allowed = incident.allowedActions;
+  const updates = allowed.includes('add_update') || allowed.includes('final_report');
+  const targets = NEXT_STATUSES[incident.status].filter((to) => {
+    const action = TRANSITION_ACTIONS[to];
+    return action !== undefined && allowed.includes(action);
+  });
+  const editing = allowed.includes('set_severity') || allowed.includes('assign_owner');
+  return (
+    <Section id="incident-actions" title={strings.incActionsHeading}>
+      {!updates && targets.length === 0 && !editing && <p>{strings.incNoActions}</p>}
+      {updates && <UpdateForm incident={incident} onDone={onDone} />}
+      {targets.length > 0 && (
+        <TransitionForm incident={incident} targets={targets} onDone={onDone} />
+      )}
+      {editing && <TriageForm incident={incident} onDone={onDone} />}
+    </Section>
+  );
+}
+
+/** The reporting organization's update, or its final report. */
+function UpdateForm({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (message: string) => void;
+}) {
+  const form = 'incident-update';
+  const fields = useFields({
+    text: '',
+    recordsAffected: incident.recordsAffected === null ? '' : String(incident.recordsAffected),
+    peopleAffected: incident.peopleAffected === null ? '' : String(incident.peopleAffected),
+  });
+  const [final, setFinal] = useState(false);
+  const [documents, setDocuments] = useState<DocRef[]>([]);
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const canFinal = incident.allowedActions.includes('final_report');
+  const canUpdate = incident.allowedActions.includes('add_update');
+  const labels = {
+    text: strings.incUpdateText,
+    recordsAffected: strings.incRecordsAffected,
+    peopleAffected: strings.incPeopleAffected,
+    documentIds: strings.incEvidence,
+    final: strings.incUpdateFinal,
+  };
+  const check = () => {
+    const found = missing(fields.values, ['text']);
+    for (const name of ['recordsAffected', 'peopleAffected'] as const) {
+      if (countOf(fields.values[name]) === undefined) found[name] = strings.incCountInvalid;
+    }
+    return found;
+  };
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>
+        {canUpdate ? strings.incUpdateHeading : strings.incFinalHeading}
+      </h4>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={final || !canUpdate ? strings.incFinalSubmit : strings.incUpdateSubmit}
+        onSubmit={submit.onSubmit(async () => {
+          const isFinal = final || !canUpdate;
+          // Only the counts that changed: the update records what is new.
+          const records = countOf(fields.values.recordsAffected) ?? null;
+          const people = countOf(fields.values.peopleAffected) ?? null;
+          await incidentsApi.addUpdate(incident.id, {
+            text: fields.values.text.trim(),
+            ...(isFinal && { final: true }),
+            ...(records !== incident.recordsAffected && { recordsAffected: records }),
+            ...(people !== incident.peopleAffected && { peopleAffected: people }),
+            documentIds: documents.map((document) => document.id),
+          });
+          onDone(isFinal ? strings.incFinalSent : strings.incUpdateSent);
+        }, check)}
+      >
+        <TextAreaField
+          form={form}
+          label={labels.text}
+          hint={strings.incUpdateHint}
+          rows={5}
+          error={problem?.fields.text}
+          {...fields.bind('text')}
+        />
+        <TextField
+          form={form}
+          label={labels.recordsAffected}
+          hint={strings.incCountHint}
+          optional
+          inputMode="numeric"
+          className="input input-short"
+          error={problem?.fields.recordsAffected}
+          {...fields.bind('recordsAffected')}
+        />
+        <TextField
+          form={form}
+          label={labels.peopleAffected}
+          hint={strings.incCountHint}
+          optional
+          inputMode="numeric"
+          className="input input-short"
+          error={problem?.fields.peopleAffected}
+          {...fields.bind('peopleAffected')}
+        />
+        <EvidenceField
+          form={form}
+          documents={documents}
+          problem={problem}
+          onChange={setDocuments}
+        />
+        {canFinal && canUpdate && (
+          <CheckboxField
+            form={form}
+            name="final"
+            label={strings.incUpdateFinal}
+            hint={strings.incUpdateFinalHint}
+            checked={final}
+            onChange={setFinal}
+          />
+        )}
+      </SubmitForm>
+    </div>
+  );
+}
+
+/** The office's officers, for choosing an incident's owner. */
+function useOfficers(me: Me, wanted: boolean): { value: string; label: string }[] {
+  const officers = useApi<ListPage<User>>(wanted ? USERS : null, {
+    organizationId: me.organization.id,
+    status: 'active',
+    limit: 200,
+  });
+  return (officers.data?.items ?? [])
+    .filter((user) => user.role === 'officer')
+    .map((user) => ({ value: user.id, label: user.displayName }));
+}
+
+const severityChoices = (keep: string) => [
+  { value: '', label: keep },
+  ...SEVERITIES.map((severity) => ({
+    value: severity,
+    label: strings.incSeverities[severity] ?? severity,
+  })),
+];
+
+/** An officer moves the incident on: triage, investigate, contain, resolve or close it. */
+function TransitionForm({
+  incident,
+  targets,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  targets: readonly IncidentStatus[];
+  onDone: (message: string) => void;
+}) {
+  const me = useMe();
+  const form = 'incident-transition';
+  const fields = useFields({
+    to: targets[0] ?? '',
+    note: '',
+    severity: '',
+    ownerUserId: '',
+  });
+  const officers = useOfficers(me, incident.allowedActions.includes('assign_owner'));
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const labels = {
+    to: strings.incTransitionTo,
+    note: strings.incNote,
+    severity: strings.incSeverity,
+    ownerUserId: strings.incOwner,
+  };
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>{strings.incTransitionHeading}</h4>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={strings.incTransitionSubmit}
+        onSubmit={submit.onSubmit(
+          async () => {
+            const { values } = fields;
+            const to = values.to as IncidentStatus;
+            await incidentsApi.transition(incident.id, {
+              to,
+              ...(values.note.trim() && { note: values.note.trim() }),
+              ...(values.severity && { severity: values.severity as Severity }),
+              ...(values.ownerUserId && { ownerUserId: values.ownerUserId }),
+              revision: incident.revision,
+            });
+            onDone(format(strings.incTransitionDone, { status: strings.incStatuses[to] ?? to }));
+          },
+          () => missing(fields.values, ['to']),
+        )}
+      >
+        <SelectField
+          form={form}
+          label={labels.to}
+          options={targets.map((status) => ({
+            value: status,
+            label: strings.incStatuses[status] ?? status,
+          }))}
+          error={problem?.fields.to}
+          {...fields.bind('to')}
+        />
+        {incident.allowedActions.includes('set_severity') && (
+          <SelectField
+            form={form}
+            label={labels.severity}
+            hint={strings.incSeverityHint}
+            options={severityChoices(
+              format(strings.incKeepSeverity, {
+                severity: strings.incSeverities[incident.severity] ?? incident.severity,
+              }),
+            )}
+            error={problem?.fields.severity}
+            {...fields.bind('severity')}
+          />
+        )}
+        {incident.allowedActions.includes('assign_owner') && (
+          <SelectField
+            form={form}
+            label={labels.ownerUserId}
+            options={[
+              {
+                value: '',
+                label: incident.owner
+                  ? format(strings.incKeepOwner, { name: incident.owner.name })
+                  : strings.incNoOwnerChoice,
+              },
+              ...officers,
+            ]}
+            error={problem?.fields.ownerUserId}
+            {...fields.bind('ownerUserId')}
+          />
+        )}
+        <TextAreaField
+          form={form}
+          label={labels.note}
+          optional
+          error={problem?.fields.note}
+          {...fields.bind('note')}
+        />
+      </SubmitForm>
+    </div>
+  );
+}
+
+/** An officer changes the severity, with its reason, or the owner, without moving the incident. */
+function TriageForm({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (message: string) => void;
+}) {
+  const me = useMe();
+  const form = 'incident-triage';
+  const canSeverity = incident.allowedActions.includes('set_severity');
+  const canOwner = incident.allowedActions.includes('assign_owner');
+  const fields = useFields({ severity: '', severityReason: '', ownerUserId: '' });
+  const officers = useOfficers(me, canOwner);
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const labels = {
+    severity: strings.incSeverity,
+    severityReason: strings.incSeverityReason,
+    ownerUserId: strings.incOwner,
+  };
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>{strings.incTriageHeading}</h4>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={strings.incTriageSubmit}
+        onSubmit={submit.onSubmit(
+          async () => {
+            const { values } = fields;
+            await incidentsApi.patch(incident.id, {
+              ...(values.severity && { severity: values.severity as Severity }),
+              ...(values.severityReason.trim() && { severityReason: values.severityReason.trim() }),
+              ...(values.ownerUserId && { ownerUserId: values.ownerUserId }),
+              revision: incident.revision,
+            });
+            onDone(strings.incTriageDone);
+          },
+          (): Record<string, string> => {
+            const { values } = fields;
+            if (values.severity && !values.severityReason.trim()) {
+              return { severityReason: strings.incSeverityReasonMissing };
+            }
+            return values.severity || values.ownerUserId || values.severityReason.trim()
+              ? {}
+              : { severity: strings.incTriageNothing };
+          },
+        )}
+      >
+        {canSeverity && (
+          <>
+            <SelectField
+              form={form}
+              label={labels.severity}
+              options={severityChoices(
+                format(strings.incKeepSeverity, {
+                  severity: strings.incSeverities[incident.severity] ?? incident.severity,
+                }),
+              )}
+              error={problem?.fields.severity}
+              {...fields.bind('severity')}
+            />
+            <TextAreaField
+              form={form}
+              label={labels.severityReason}
+              hint={strings.incSeverityReasonHint}
+              optional
+              error={problem?.fields.severityReason}
+              {...fields.bind('severityReason')}
+            />
+          </>
+        )}
+        {canOwner && (
+          <SelectField
+            form={form}
+            label={labels.ownerUserId}
+            options={[
+              {
+                value: '',
+                label: incident.owner
+                  ? format(strings.incKeepOwner, { name: incident.owner.name })
+                  : strings.incNoOwnerChoice,
+              },
+              ...officers,
+            ]}
+            error={problem?.fields.ownerUserId}
+            {...fields.bind('ownerUserId')}
+          />
+        )}
+      </SubmitForm>
+    </div>
+  );
+}
+
+// Requests and actions on the incident's page
+
+/** The requests made about this incident, and the form for asking for another report. */
+function RequestsSection({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (message: string) => void;
+}) {
+  const me = useMe();
+  const [asking, setAsking] = useState(false);
+  const mayAsk = hasPower(me, 'request_incident_report') && incident.status !== 'closed';
+  return (
+    <Section id="incident-requests" title={strings.incRequestsHeading}>
+      {incident.requests.length === 0 ? (
+        <p>{strings.incRequestsNone}</p>
+      ) : (
+        <RequestTable requests={incident.requests} label={strings.incRequestsHeading} />
+      )}
+      {mayAsk &&
+        (asking ? (
+          <RequestReportForm
+            incident={incident}
+            onCancel={() => setAsking(false)}
+            onDone={(message) => {
+              setAsking(false);
+              onDone(message);
+            }}
+          />
+        ) : (
+          <p className="button-row">
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => setAsking(true)}
+            >
+              {strings.reqNewButton}
+            </button>
+          </p>
+        ))}
+    </Section>
+  );
+}
+
+/** A table of requests, each linking to its page. */
+export function RequestTable({
+  requests,
+  label,
+  showOrganization = false,
+}: {
+  requests: readonly RequestSummary[];
+  label: string;
+  showOrganization?: boolean;
+}) {
+  return (
+    <DataTable
+      label={label}
+      columns={[
+        strings.reqSubject,
+        ...(showOrganization ? [strings.organizationLabel] : []),
+        strings.statusLabel,
+        strings.reqDueAt,
+        strings.reqRequestedAt,
+      ]}
+    >
+      {requests.map((request) => (
+        <tr key={request.id}>
+          <td>
+            <Link to={`/report-requests/${request.id}`}>{request.subject}</Link>
+          </td>
+          {showOrganization && <td>{request.organization.name}</td>}
+          <td>
+            <RequestStatusTag status={request.status} />
+          </td>
+          <td>
+            {formatDateTime(request.dueAt)}
+            <OverdueTag overdue={request.overdue} />
+          </td>
+          <td>{formatDateTime(request.requestedAt)}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** The active providers and public bodies, for asking or ordering without an incident. */
+function useOrganizationChoices(wanted: boolean): { value: string; label: string }[] {
+  const query = { status: 'active', sort: 'name', limit: 200 };
+  const csps = useApi<ListPage<Organization>>(wanted ? ORGANIZATIONS : null, {
+    ...query,
+    kind: 'csp',
+  });
+  const pses = useApi<ListPage<Organization>>(wanted ? ORGANIZATIONS : null, {
+    ...query,
+    kind: 'pse',
+  });
+  return [...(csps.data?.items ?? []), ...(pses.data?.items ?? [])]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((organization) => ({
+      value: organization.id,
+      label: format(strings.incOrganizationChoice, {
+        name: organization.name,
+        kind: strings.organizationKinds[organization.kind],
+      }),
+    }));
+}
+
+/** A due date a week from now, on the user's own clock, as a `datetime-local` value. */
+function inAWeek(): string {
+  return instantToLocal(new Date(Date.now() + 7 * 86_400_000));
+}
+
+/** An officer asks the reporting organization for a report about the incident. */
+export function RequestReportForm({
+  incident,
+  onCancel,
+  onDone,
+}: {
+  /** The incident it is about; without one, about a concern of an organization chosen here. */
+  incident?: IncidentDetail;
+  onCancel: () => void;
+  onDone: (message: string, id: string) => void;
+}) {
+  const form = 'request-report';
+  const fields = useFields({
+    organizationId: incident?.organization.id ?? '',
+    subject: incident
+      ? format(strings.reqSubjectDefault, { title: incident.title }).slice(0, 300)
+      : '',
+    dueAt: inAWeek(),
+  });
+  const organizations = useOrganizationChoices(!incident);
+  const [questions, setQuestions] = useState<string[]>(['']);
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const labels: Record<string, string> = {
+    organizationId: strings.organizationLabel,
+    subject: strings.reqSubject,
+    dueAt: strings.reqDueAt,
+    questions: strings.reqQuestions,
+  };
+  questions.forEach((_, index) => {
+    labels[`questions-${String(index)}`] = format(strings.reqQuestionN, { n: String(index + 1) });
+  });
+  const check = () => {
+    const found = missing(fields.values, ['organizationId', 'subject', 'dueAt']);
+    if (fields.values.dueAt && !localToInstant(fields.values.dueAt))
+      found.dueAt = strings.incDateTimeInvalid;
+    questions.forEach((question, index) => {
+      if (question.trim() === '') found[`questions-${String(index)}`] = strings.errorRequired;
+    });
+    return found;
+  };
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>{strings.reqNewHeading}</h4>
+      <p>
+        {incident
+          ? format(strings.reqNewIntro, { organization: incident.organization.name })
+          : strings.reqNewIntroAny}
+      </p>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={strings.reqNewSubmit}
+        actions={
+          <button type="button" className="button button-secondary" onClick={onCancel}>
+            {strings.cancel}
+          </button>
+        }
+        onSubmit={submit.onSubmit(async () => {
+          let created: RequestDetail;
+          try {
+            created = await incidentsApi.openRequest({
+              organizationId: fields.values.organizationId,
+              ...(incident && { incidentId: incident.id }),
+              subject: fields.values.subject.trim(),
+              questions: questions.map((question) => question.trim()),
+              dueAt: localToInstant(fields.values.dueAt),
+            });
+          } catch (error) {
+            throw withNestedFields(error);
+          }
+          onDone(strings.reqOpened, created.id);
+        }, check)}
+      >
+        {!incident && (
+          <SelectField
+            form={form}
+            label={strings.organizationLabel}
+            hint={strings.reqOrganizationHint}
+            options={[{ value: '', label: strings.chooseOne }, ...organizations]}
+            error={problem?.fields.organizationId}
+            {...fields.bind('organizationId')}
+          />
+        )}
+        <TextField
+          form={form}
+          label={strings.reqSubject}
+          error={problem?.fields.subject}
+          {...fields.bind('subject')}
+        />
+        <fieldset className="list-fieldset" id={fieldId(form, 'questions')} tabIndex={-1}>
+          <legend className="list-legend">{strings.reqQuestions}</legend>
+          {problem?.fields.questions && (
+            <p className="field-error-message">
+              <span className="visually-hidden">{strings.errorPrefix} </span>
+              {problem.fields.questions}
+            </p>
+          )}
+          {questions.map((question, index) => (
+            <TextAreaField
+              key={index}
+              form={form}
+              name={`questions-${String(index)}`}
+              label={format(strings.reqQuestionN, { n: String(index + 1) })}
+              value={question}
+              error={problem?.fields[`questions-${String(index)}`]}
+              onChange={(event) =>
+                setQuestions(questions.map((old, at) => (at === index ? event.target.value : old)))
+              }
+            />
+          ))}
+          <div className="button-row">
+            {questions.length < 30 && (
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => {
+                  setQuestions([...questions, '']);
+                  const next = fieldId(form, `questions-${String(questions.length)}`);
+                  window.setTimeout(() => document.getElementById(next)?.focus(), 0);
+                }}
+              >
+                {strings.reqAddQuestion}
+              </button>
+            )}
+            {questions.length > 1 && (
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => setQuestions(questions.slice(0, -1))}
+              >
+                {strings.reqRemoveQuestion}
+              </button>
+            )}
+          </div>
+        </fieldset>
+        <TextField
+          form={form}
+          label={strings.reqDueAt}
+          hint={strings.incLocalTimeHint}
+          type="datetime-local"
+          className="input input-date"
+          error={problem?.fields.dueAt}
+          {...fields.bind('dueAt')}
+        />
+      </SubmitForm>
+    </div>
+  );
+}
+
+/** The actions ordered about this incident, and the form for ordering another. */
+function ActionsSection({
+  incident,
+  onDone,
+}: {
+  incident: IncidentDetail;
+  onDone: (message: string) => void;
+}) {
+  const me = useMe();
+  const [ordering, setOrdering] = useState(false);
+  const mayOrder = hasPower(me, 'order_response_action') && incident.status !== 'closed';
+  return (
+    <Section id="incident-response-actions" title={strings.incActionsListHeading}>
+      {incident.actions.length === 0 ? (
+        <p>{strings.incActionsNone}</p>
+      ) : (
+        <ActionTable actions={incident.actions} label={strings.incActionsListHeading} />
+      )}
+      {mayOrder &&
+        (ordering ? (
+          <OrderActionForm
+            incident={incident}
+            onCancel={() => setOrdering(false)}
+            onDone={(message) => {
+              setOrdering(false);
+              onDone(message);
+            }}
+          />
+        ) : (
+          <p className="button-row">
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => setOrdering(true)}
+            >
+              {strings.actNewButton}
+            </button>
+          </p>
+        ))}
+    </Section>
+  );
+}
+
+/** A table of response actions, each linking to its page. */
+export function ActionTable({
+  actions,
+  label,
+  showOrganization = false,
+}: {
+  actions: readonly ActionSummary[];
+  label: string;
+  showOrganization?: boolean;
+}) {
+  return (
+    <DataTable
+      label={label}
+      columns={[
+        strings.actKind,
+        ...(showOrganization ? [strings.organizationLabel] : []),
+        strings.statusLabel,
+        strings.actDueAt,
+        strings.actOwner,
+      ]}
+    >
+      {actions.map((action) => (
+        <tr key={action.id}>
+          <td>
+            <Link to={`/response-actions/${action.id}`}>{actionKindName(action.kind)}</Link>
+            <span className="block secondary-text">{action.description}</span>
+          </td>
+          {showOrganization && <td>{action.organization.name}</td>}
+          <td>
+            <ActionStatusTag status={action.status} />
+          </td>
+          <td>
+            {formatDateTime(action.dueAt)}
+            <OverdueTag overdue={action.overdue} />
+          </td>
+          <td>{action.owner ? action.owner.name : strings.none}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** An officer orders the reporting organization to do something about the incident. */
+export function OrderActionForm({
+  incident,
+  onCancel,
+  onDone,
+}: {
+  /** The incident it is about; without one, the organization is chosen here. */
+  incident?: IncidentDetail;
+  onCancel: () => void;
+  onDone: (message: string, id: string) => void;
+}) {
+  const form = 'order-action';
+  const organizations = useOrganizationChoices(!incident);
+  const fields = useFields({
+    organizationId: incident?.organization.id ?? '',
+    kind: '',
+    description: '',
+    dueAt: inAWeek(),
+    ownerUserId: '',
+    offeringId: '',
+  });
+  const organizationId = fields.values.organizationId;
+  const people = useApi<ListPage<User>>(organizationId ? USERS : null, {
+    organizationId,
+    status: 'active',
+    limit: 200,
+  });
+  const suspending = fields.values.kind === 'suspend_accreditation';
+  const offerings = useApi<ListPage<Offering>>(suspending && organizationId ? OFFERINGS : null, {
+    organizationId,
+    limit: 200,
+  });
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const labels = {
+    organizationId: strings.organizationLabel,
+    kind: strings.actKind,
+    description: strings.actDescription,
+    dueAt: strings.actDueAt,
+    ownerUserId: strings.actOwner,
+    offeringId: strings.actOffering,
+  };
+  const check = () => {
+    const found = missing(fields.values, [
+      'organizationId',
+      'kind',
+      'description',
+      'dueAt',
+      ...(suspending ? ['offeringId'] : []),
+    ]);
+    if (fields.values.dueAt && !localToInstant(fields.values.dueAt))
+      found.dueAt = strings.incDateTimeInvalid;
+    return found;
+  };
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>{strings.actNewHeading}</h4>
+      <p>
+        {incident
+          ? format(strings.actNewIntro, { organization: incident.organization.name })
+          : strings.actNewIntroAny}
+      </p>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={strings.actNewSubmit}
+        actions={
+          <button type="button" className="button button-secondary" onClick={onCancel}>
+            {strings.cancel}
+          </button>
+        }
+        onSubmit={submit.onSubmit(async () => {
+          const { values } = fields;
+          const created = await incidentsApi.orderAction({
+            organizationId,
+            ...(incident && { incidentId: incident.id }),
+            kind: values.kind as ActionKind,
+            description: values.description.trim(),
+            dueAt: localToInstant(values.dueAt),
+            ...(values.ownerUserId && { ownerUserId: values.ownerUserId }),
+            ...(suspending && values.offeringId && { offeringId: values.offeringId }),
+          });
+          onDone(
+            format(strings.actOrdered, { kind: actionKindName(values.kind as ActionKind) }),
+            created.id,
+          );
+        }, check)}
+      >
+        {!incident && (
+          <SelectField
+            form={form}
+            label={labels.organizationId}
+            options={[{ value: '', label: strings.chooseOne }, ...organizations]}
+            error={problem?.fields.organizationId}
+            {...fields.bind('organizationId')}
+          />
+        )}
+        <SelectField
+          form={form}
+          label={labels.kind}
+          options={[
+            { value: '', label: strings.chooseOne },
+            ...ACTION_KINDS.map((kind) => ({ value: kind, label: actionKindName(kind) })),
+          ]}
+          error={problem?.fields.kind}
+          {...fields.bind('kind')}
+        />
+        {suspending && (
+          <SelectField
+            form={form}
+            label={labels.offeringId}
+            hint={strings.actOfferingHint}
+            options={[
+              {
+                value: '',
+                label:
+                  offerings.data?.items.length === 0 ? strings.actNoOfferings : strings.chooseOne,
+              },
+              ...(offerings.data?.items ?? []).map((offering) => ({
+                value: offering.id,
+                label: offering.name,
+              })),
+            ]}
+            error={problem?.fields.offeringId}
+            {...fields.bind('offeringId')}
+          />
+        )}
+        <TextAreaField
+          form={form}
+          label={labels.description}
+          hint={strings.actDescriptionHint}
+          rows={4}
+          error={problem?.fields.description}
+          {...fields.bind('description')}
+        />
+        <TextField
+          form={form}
+          label={labels.dueAt}
+          hint={strings.incLocalTimeHint}
+          type="datetime-local"
+          className="input input-date"
+          error={problem?.fields.dueAt}
+          {...fields.bind('dueAt')}
+        />
+        <SelectField
+          form={form}
+          label={labels.ownerUserId}
+          optional
+          options={[
+            { value: '', label: strings.actNoOwner },
+            ...(people.data?.items ?? []).map((user) => ({
+              value: user.id,
+              label: format(strings.personWithEmail, { name: user.displayName, email: user.email }),
+            })),
+          ]}
+          error={problem?.fields.ownerUserId}
+          {...fields.bind('ownerUserId')}
+        />
+      </SubmitForm>
+    </div>
+  );
+}

@@ -1,0 +1,429 @@
+import { useState } from 'react';
+import { hasPower, isOfficeStaff } from '../access';
+import { withQuery, type Query } from '../api';
+import {
+  SelectField,
+  SubmitForm,
+  TextAreaField,
+  TextField,
+  missing,
+  useFields,
+  useSubmit,
+} from '../components/forms';
+import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
+import { FilterBar, PagedResults } from '../components/search';
+import { formatDateTime } from '../display';
+import {
+  REPORT_REQUESTS,
+  REQUEST_STATUSES,
+  incidentsApi,
+  instantToLocal,
+  localToInstant,
+  requestPath,
+  type DocRef,
+  type RequestAction,
+  type RequestDetail,
+  type RequestSummary,
+} from '../incidents-api';
+import { withNestedFields } from '../offerings-api';
+import { Link, navigate } from '../router';
+import { useMe } from '../session';
+import { format, strings } from '../strings';
+import { useApi } from '../useApi';
+import {
+  DocumentList,
+  EvidenceField,
+  OverdueTag,
+  RequestReportForm,
+  RequestStatusTag,
+  byWhom,
+  unfiltered,
+  useFilteredList,
+} from './IncidentPages';
+import { NotFoundPage } from './NotFoundPage';
+
+/**
+ * Incident-report requests (issue 7): an officer asks an organization for a report, with
+ * questions and a due date; the organization answers with text and evidence; an officer accepts
+ * the answer, returns it with a new due date, or withdraws an open request. An overdue request
+ * climbs the escalation ladder set in policy. The server decides who may do what
+ * (`allowedActions`).
+ */
+
+interface RequestFilter extends Record<string, string> {
+  status: string;
+  overdue: string;
+}
+
+const NO_REQUEST_FILTER: RequestFilter = { status: '', overdue: '' };
+const requestQuery = (filter: RequestFilter): Query => filter;
+
+/** `/report-requests`: the requests the user may see, newest first, with its CSV twin. */
+export function RequestsPage() {
+  const me = useMe();
+  const office = isOfficeStaff(me);
+  const paged = useFilteredList<RequestSummary, RequestFilter>(
+    REPORT_REQUESTS,
+    NO_REQUEST_FILTER,
+    requestQuery,
+  );
+  const { search, applied } = paged;
+  const form = 'request-filter';
+  const empty = paged.shown?.total === 0 && unfiltered(applied, NO_REQUEST_FILTER);
+  const [asking, setAsking] = useState(false);
+  return (
+    <Page
+      title={strings.reqListTitle}
+      intro={office ? strings.reqListIntroOffice : strings.reqListIntro}
+    >
+      {hasPower(me, 'request_incident_report') &&
+        (asking ? (
+          <RequestReportForm
+            onCancel={() => setAsking(false)}
+            onDone={(message, id) => navigate(`/report-requests/${id}`, { flash: message })}
+          />
+        ) : (
+          <p className="button-row">
+            <button type="button" className="button" onClick={() => setAsking(true)}>
+              {strings.reqNewButton}
+            </button>
+          </p>
+        ))}
+      <FilterBar label={strings.reqSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
+        <SelectField
+          form={form}
+          label={strings.statusLabel}
+          options={[
+            { value: '', label: strings.incAnyStatus },
+            ...REQUEST_STATUSES.map((status) => ({
+              value: status,
+              label: strings.reqStatuses[status] ?? status,
+            })),
+          ]}
+          {...search.bind('status')}
+        />
+        <SelectField
+          form={form}
+          label={strings.reqOverdueFilter}
+          options={[
+            { value: '', label: strings.incAny },
+            { value: 'true', label: strings.incYes },
+            { value: 'false', label: strings.incNo },
+          ]}
+          {...search.bind('overdue')}
+        />
+      </FilterBar>
+      <p className="button-row">
+        <a href={withQuery(`${REPORT_REQUESTS}.csv`, requestQuery(applied))} download>
+          {strings.incDownloadCsv}
+        </a>
+      </p>
+      {empty && (
+        <div className="notice">
+          <p>{office ? strings.reqEmptyOffice : strings.reqEmpty}</p>
+        </div>
+      )}
+      <PagedResults paged={paged} label={strings.reqListTitle}>
+        {(items) => (
+          <>
+            <thead>
+              <tr>
+                <th scope="col">{strings.reqSubject}</th>
+                {office && <th scope="col">{strings.organizationLabel}</th>}
+                <th scope="col">{strings.statusLabel}</th>
+                <th scope="col">{strings.reqDueAt}</th>
+                <th scope="col">{strings.reqRequestedAt}</th>
+              </tr>
+            </thead>
+            <tbody aria-busy={paged.list.loading}>
+              {items.map((request) => (
+                <tr key={request.id}>
+                  <td>
+                    <Link to={`/report-requests/${request.id}`}>{request.subject}</Link>
+                  </td>
+                  {office && <td>{request.organization.name}</td>}
+                  <td>
+                    <RequestStatusTag status={request.status} />
+                  </td>
+                  <td>
+                    {formatDateTime(request.dueAt)}
+                    <OverdueTag overdue={request.overdue} />
+                  </td>
+                  <td>{formatDateTime(request.requestedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </>
+        )}
+      </PagedResults>
+    </Page>
+  );
+}
+
+/** `/report-requests/:id`: the request, its questions and answer, and what the user may do. */
+export function RequestPage({ id }: { id: string }) {
+  const request = useApi<RequestDetail>(requestPath(id));
+  const [message, setMessage] = useState<string | null>(null);
+  if (request.error?.status === 404) return <NotFoundPage record />;
+  const record = request.data ?? request.latest;
+  const done = (text: string) => {
+    setMessage(text);
+    request.reload();
+  };
+  return (
+    <Page title={record?.subject ?? strings.reqListTitle}>
+      <StatusMessage message={message} />
+      {request.error ? (
+        <LoadError detail={request.error.detail} onRetry={request.reload} />
+      ) : !record ? (
+        <Loading />
+      ) : (
+        <>
+          <Section id="request-facts" title={strings.reqFactsHeading}>
+            <dl className="facts facts-wide">
+              <dt>{strings.reqAskedOf}</dt>
+              <dd>{record.organization.name}</dd>
+              <dt>{strings.statusLabel}</dt>
+              <dd>
+                <RequestStatusTag status={record.status} />
+              </dd>
+              {record.incidentId && (
+                <>
+                  <dt>{strings.reqIncident}</dt>
+                  <dd>
+                    <Link to={`/incidents/${record.incidentId}`}>
+                      {record.incidentTitle ?? strings.reqIncidentLink}
+                    </Link>
+                  </dd>
+                </>
+              )}
+              <dt>{strings.reqRequestedBy}</dt>
+              <dd>{record.requestedBy ? byWhom(record.requestedBy) : strings.incSomeone}</dd>
+              <dt>{strings.reqRequestedAt}</dt>
+              <dd>{formatDateTime(record.requestedAt)}</dd>
+              <dt>{strings.reqDueAt}</dt>
+              <dd>
+                {formatDateTime(record.dueAt)}
+                <OverdueTag overdue={record.overdue} />
+              </dd>
+              {record.escalations.length > 0 && (
+                <>
+                  <dt>{strings.reqEscalations}</dt>
+                  <dd>
+                    <ul className="plain-list">
+                      {record.escalations.map((step) => (
+                        <li key={step.step}>
+                          {format(strings.reqEscalationStep, {
+                            step: String(step.step),
+                            post: step.post,
+                            at: formatDateTime(step.at),
+                          })}
+                        </li>
+                      ))}
+                    </ul>
+                  </dd>
+                </>
+              )}
+              {record.closedNote && (
+                <>
+                  <dt>{strings.reqClosedNote}</dt>
+                  <dd className="statement">{record.closedNote}</dd>
+                </>
+              )}
+            </dl>
+          </Section>
+
+          <Section id="request-questions" title={strings.reqQuestions}>
+            <ol className="result-list">
+              {record.questions.map((question, index) => (
+                <li key={index}>
+                  <p className="statement">{question}</p>
+                  {record.answer?.answers[index] && (
+                    <p className="statement">
+                      <strong>{strings.reqAnswerLabel}</strong> {record.answer.answers[index]}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </Section>
+
+          {record.answer && (
+            <Section id="request-answer" title={strings.reqAnswerHeading}>
+              <p className="statement">{record.answer.text}</p>
+              <dl className="facts facts-wide">
+                <dt>{strings.reqAnsweredAt}</dt>
+                <dd>{formatDateTime(record.answer.answeredAt)}</dd>
+                <dt>{strings.reqAnsweredBy}</dt>
+                <dd>{record.answer.answeredBy?.name ?? strings.incSomeone}</dd>
+                <dt>{strings.incEvidence}</dt>
+                <dd>
+                  <DocumentList documents={record.answer.documents} />
+                </dd>
+              </dl>
+            </Section>
+          )}
+
+          <Section id="request-actions" title={strings.incActionsHeading}>
+            {record.allowedActions.length === 0 ? (
+              <p>{strings.reqNoActions}</p>
+            ) : (
+              record.allowedActions.map((action) => (
+                <RequestActionForm
+                  key={`${action}-${String(record.revision)}`}
+                  request={record}
+                  action={action}
+                  onDone={done}
+                />
+              ))
+            )}
+          </Section>
+        </>
+      )}
+    </Page>
+  );
+}
+
+/** One step on a request, with the fields that step takes. */
+function RequestActionForm({
+  request,
+  action,
+  onDone,
+}: {
+  request: RequestDetail;
+  action: RequestAction;
+  onDone: (message: string) => void;
+}) {
+  const form = `request-step-${action}`;
+  const fields = useFields({
+    text: '',
+    note: '',
+    dueAt: instantToLocal(new Date(Date.now() + 7 * 86_400_000)),
+  });
+  const [answers, setAnswers] = useState<string[]>(() => request.questions.map(() => ''));
+  const [documents, setDocuments] = useState<DocRef[]>([]);
+  const submit = useSubmit();
+  const problem = submit.problem;
+  const title = strings.reqActions[action] ?? action;
+  const labels: Record<string, string> = {
+    text: strings.reqAnswerText,
+    note: action === 'accept' ? strings.incNote : strings.reqWhy,
+    dueAt: strings.reqNewDueAt,
+    documentIds: strings.incEvidence,
+  };
+  request.questions.forEach((_, index) => {
+    labels[`answers-${String(index)}`] = format(strings.reqAnswerN, { n: String(index + 1) });
+  });
+
+  const check = (): Record<string, string> => {
+    if (action === 'answer') return missing(fields.values, ['text']);
+    if (action === 'return') {
+      const found = missing(fields.values, ['note', 'dueAt']);
+      if (fields.values.dueAt && !localToInstant(fields.values.dueAt)) {
+        found.dueAt = strings.incDateTimeInvalid;
+      }
+      return found;
+    }
+    if (action === 'withdraw') return missing(fields.values, ['note']);
+    return {};
+  };
+
+  const send = async () => {
+    const note = fields.values.note.trim();
+    try {
+      switch (action) {
+        case 'answer': {
+          const given = answers.some((answer) => answer.trim() !== '');
+          await incidentsApi.answerRequest(request.id, {
+            text: fields.values.text.trim(),
+            ...(given && { answers: answers.map((answer) => answer.trim()) }),
+            documentIds: documents.map((document) => document.id),
+          });
+          break;
+        }
+        case 'accept':
+          await incidentsApi.acceptRequest(request.id, note ? { note } : {});
+          break;
+        case 'return':
+          await incidentsApi.returnRequest(request.id, {
+            note,
+            dueAt: localToInstant(fields.values.dueAt),
+          });
+          break;
+        case 'withdraw':
+          await incidentsApi.withdrawRequest(request.id, { note });
+          break;
+      }
+    } catch (error) {
+      throw withNestedFields(error);
+    }
+    onDone(strings.reqDone[action] ?? title);
+  };
+
+  return (
+    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
+      <h4 id={`${form}-heading`}>{title}</h4>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={title}
+        onSubmit={submit.onSubmit(send, check)}
+      >
+        {action === 'answer' && (
+          <>
+            {request.questions.map((question, index) => (
+              <TextAreaField
+                key={index}
+                form={form}
+                name={`answers-${String(index)}`}
+                label={format(strings.reqAnswerN, { n: String(index + 1) })}
+                hint={question}
+                optional
+                value={answers[index] ?? ''}
+                error={problem?.fields[`answers-${String(index)}`]}
+                onChange={(event) =>
+                  setAnswers(answers.map((old, at) => (at === index ? event.target.value : old)))
+                }
+              />
+            ))}
+            <TextAreaField
+              form={form}
+              label={labels.text ?? ''}
+              hint={strings.reqAnswerTextHint}
+              rows={6}
+              error={problem?.fields.text}
+              {...fields.bind('text')}
+            />
+            <EvidenceField
+              form={form}
+              documents={documents}
+              problem={problem}
+              onChange={setDocuments}
+            />
+          </>
+        )}
+        {action !== 'answer' && (
+          <TextAreaField
+            form={form}
+            label={labels.note ?? ''}
+            optional={action === 'accept'}
+            error={problem?.fields.note}
+            {...fields.bind('note')}
+          />
+        )}
+        {action === 'return' && (
+          <TextField
+            form={form}
+            label={labels.dueAt ?? ''}
+            hint={strings.incLocalTimeHint}
+            type="datetime-local"
+            className="input input-date"
+            error={problem?.fields.dueAt}
+            {...fields.bind('dueAt')}
+          />
+        )}
+      </SubmitForm>
+    </div>
+  );
+}
