@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { currentPolicy } from '../placement/policy-service.js';
+import { policyInForce } from '../placement/policy-service.js';
 import { DEFAULT_OBLIGATIONS } from './default-obligations.js';
 import type { ObligationSet } from './model.js';
 
@@ -11,6 +11,6 @@ import type { ObligationSet } from './model.js';
 export async function obligationsInForce(
   db: Kysely<Database>,
 ): Promise<{ policyVersion: number; obligations: ObligationSet }> {
-  const { row, pack } = await currentPolicy(db);
-  return { policyVersion: row.version, obligations: pack.duties ?? DEFAULT_OBLIGATIONS };
+  const { version, pack } = await policyInForce(db);
+  return { policyVersion: version, obligations: pack.duties ?? DEFAULT_OBLIGATIONS };
 }

@@ -9,7 +9,6 @@ import { openBreaches } from '../duties/breaches-service.js';
 import { checkDuties, type DutyFacts } from '../duties/check.js';
 import { reportingDeadlines } from '../duties/deadlines.js';
 import { DEFAULT_OBLIGATIONS } from '../duties/default-obligations.js';
-import { obligationsInForce } from '../duties/in-force.js';
 import type { ObligationSet, ReportingParameters } from '../duties/model.js';
 import {
   auditActor,
@@ -21,7 +20,7 @@ import {
 import { emitEvent } from '../notifications/events.js';
 import { dayOf } from '../office/positions.js';
 import { enqueueEmail } from '../outbox/service.js';
-import { currentPolicy } from '../placement/policy-service.js';
+import { policyInForce } from '../placement/policy-service.js';
 import {
   allowedActions,
   transitionAllowed,
@@ -371,15 +370,15 @@ export async function reportIncident(
 
   // One query per kind of reference, however many are named: intake is benchmarked.
   // The office's recipients are read here too, outside the transaction, to keep it short.
-  const [policy, pack, systems, offerings, documents, recipients] = await Promise.all([
-    obligationsInForce(ctx.db),
-    dataClasses.length > 0 ? currentPolicy(ctx.db).then((p) => p.pack) : null,
+  const [{ version, pack }, systems, offerings, documents, recipients] = await Promise.all([
+    policyInForce(ctx.db),
     systemIds.length > 0 ? repo.systemsNamed(ctx.db, systemIds) : [],
     offeringIds.length > 0 ? repo.offeringsNamed(ctx.db, offeringIds) : [],
     documentIds.length > 0 ? repo.documentsNamed(ctx.db, documentIds) : [],
     holdersOf(ctx.db, MANAGE, dayOf(now)),
   ]);
 
+  const policy = { policyVersion: version, obligations: pack.duties ?? DEFAULT_OBLIGATIONS };
   const problems: { code: string; message: string; issues: ProblemIssue[] }[] = [];
   const check = (
     code: string,
@@ -421,7 +420,7 @@ export async function reportIncident(
       ? 'These are not offerings of your organization'
       : 'There are no such offerings',
   );
-  const classCodes = new Map((pack?.classes ?? []).map((c) => [c.code, { id: c.code }]));
+  const classCodes = new Map(pack.classes.map((c) => [c.code, { id: c.code }]));
   check(
     'unknown_data_classes',
     'dataClasses',

@@ -54,6 +54,18 @@ export function latestPublished(db: Db): Promise<PolicyVersionRow | undefined> {
     .executeTakeFirst();
 }
 
+/** The number of the latest published version, without its pack. */
+export async function latestPublishedNumber(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('policy_versions')
+    .select('version')
+    .where('status', '=', 'published')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.version;
+}
+
 /** The open (not yet published) version, if any: there is at most one. */
 export function findOpenVersion(db: Db): Promise<PolicyVersionRow | undefined> {
   return db

@@ -68,13 +68,43 @@ export async function currentPolicy(
   db: Db,
 ): Promise<{ row: repo.PolicyVersionRow; pack: PolicyPack }> {
   const row = await repo.latestPublished(db);
-  if (!row) {
-    throw AppError.conflict(
-      'no_published_policy',
-      'No policy pack has been published yet; the default pack is put in place when the server starts or `cloud-office migrate` runs.',
-    );
-  }
+  if (!row) throw noPublishedPolicy();
   return { row, pack: storedPack(row) };
+}
+
+function noPublishedPolicy(): AppError {
+  return AppError.conflict(
+    'no_published_policy',
+    'No policy pack has been published yet; the default pack is put in place when the server starts or `cloud-office migrate` runs.',
+  );
+}
+
+/** Parsed packs of published versions, per database handle (a transaction is not cached). */
+const publishedPacks = new WeakMap<object, Map<number, Readonly<PolicyPack>>>();
+
+/**
+ * The pack in force and its version, for hot paths (report intake): one small query for the
+ * latest version's number, and the pack itself read and parsed once per version, since a
+ * published version never changes. Callers must not modify the pack.
+ */
+export async function policyInForce(
+  db: Db,
+): Promise<{ version: number; pack: Readonly<PolicyPack> }> {
+  const version = await repo.latestPublishedNumber(db);
+  if (version === undefined) throw noPublishedPolicy();
+  let byVersion = publishedPacks.get(db);
+  if (!byVersion) {
+    byVersion = new Map();
+    publishedPacks.set(db, byVersion);
+  }
+  let pack = byVersion.get(version);
+  if (!pack) {
+    const row = await repo.findVersion(db, version);
+    if (!row) throw noPublishedPolicy();
+    pack = storedPack(row);
+    byVersion.set(version, pack);
+  }
+  return { version, pack };
 }
 
 export async function getPublishedVersion(
