@@ -13,12 +13,15 @@ export default defineConfig({
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,
-    rollupOptions: {
+    rolldownOptions: {
       output: {
         // React changes less often than our pages: its own file stays cached across releases, and
         // keeps the main file under the 500 kB warning.
-        manualChunks: (id) =>
-          /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/.test(id) ? 'react' : undefined,
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+          ],
+        },
       },
     },
   },
