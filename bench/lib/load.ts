@@ -7,6 +7,9 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Sent with every request (a session cookie, an Authorization header). */
   headers?: Record<string, string>;
+  /** GET unless told; a POST sends `body` with every request. */
+  method?: 'GET' | 'POST';
+  body?: string;
 }
 
 export interface LoadResult {
@@ -21,13 +24,15 @@ export interface LoadResult {
 /** Slack beyond the requested duration before a run is stopped as hung. */
 const GRACE_MS = 15_000;
 
-/** Sends GET requests to `url` for a fixed duration and returns what was completed. */
+/** Sends requests to `url` for a fixed duration and returns what was completed. */
 export function measureLoad(url: string, options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url,
+        method: options.method ?? 'GET',
         headers: options.headers,
+        ...(options.body === undefined ? {} : { body: options.body }),
         connections: options.connections,
         duration: options.durationSeconds,
         pipelining: 1,

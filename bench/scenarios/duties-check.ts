@@ -33,6 +33,7 @@ import { registerEntryOf } from '../../src/features/register/projection.js';
 import { runDutyCheck } from '../../src/jobs/duties.js';
 import { createLogger } from '../../src/logger.js';
 import { atExit } from '../lib/cleanup.js';
+import { seededRandom } from '../lib/random.js';
 import { median, round, type Figure, type Scenario } from '../lib/scenario.js';
 
 const AT = '2026-06-15T12:00:00.000Z';
@@ -50,18 +51,6 @@ const ACTIONS = 30_000;
 const FINDINGS_EACH = 3;
 const CONDITIONS_EACH = 2;
 const INSERT_BATCH = 400;
-
-/** A small seeded generator, so every run measures the same set. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayOf = (ms: number) => iso(ms).slice(0, 10);
@@ -84,7 +73,7 @@ interface World {
 }
 
 function buildWorld(): World {
-  const next = random(7);
+  const next = seededRandom(7);
   const cspOf = (i: number) => `csp-${i % PROVIDERS}`;
   const pse = () => `pse-${Math.floor(next() * PSES)}`;
   const anyOrg = () => (next() < 0.7 ? pse() : cspOf(Math.floor(next() * PROVIDERS)));

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import type { Insertable } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { AppContext } from '../../src/context.js';
@@ -22,6 +21,7 @@ import { insertOrganization } from '../../src/features/organizations/repo.js';
 import { createLogger } from '../../src/logger.js';
 import { atExit } from '../lib/cleanup.js';
 import { startServerProcess, type ServerProcess } from '../lib/child.js';
+import { measureLoad, type LoadResult } from '../lib/load.js';
 import {
   median,
   round,
@@ -31,9 +31,6 @@ import {
 } from '../lib/scenario.js';
 
 const PASSWORD = 'bench password, long enough';
-/** Slack beyond the requested duration before a load run is stopped as hung. */
-const GRACE_MS = 15_000;
-
 /** A report as a PSE user sends it: the short first form, with a data class and counts. */
 function reportBody(discoveredAt: string): Record<string, unknown> {
   return {
@@ -136,52 +133,20 @@ async function seed(ctx: AppContext): Promise<Seeded> {
   return { organizationId, userId, token };
 }
 
-/** POSTs reports for a fixed time; refuses a run with any error or answer other than 201. */
+/** POSTs reports for a fixed time; refuses a run with any error or answer other than 2xx. */
 function intakeLoad(
   url: string,
   token: string,
   body: string,
   connections: number,
   durationSeconds: number,
-): Promise<{ rps: number; p99Ms: number; requests: number }> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-        connections,
-        duration: durationSeconds,
-        pipelining: 1,
-        timeout: 10,
-      },
-      (error, result) => {
-        clearTimeout(timer);
-        if (error) return reject(error);
-        if (result.requests.total === 0) return reject(new Error(`${url}: no request completed`));
-        const failures = result.errors + result.non2xx + result.mismatches;
-        if (failures > 0) {
-          return reject(
-            new Error(
-              `${url}: ${result.errors} errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx answers`,
-            ),
-          );
-        }
-        resolve({
-          rps: result.requests.average,
-          p99Ms: result.latency.p99,
-          requests: result.requests.total,
-        });
-      },
-    );
-    const timer = setTimeout(
-      () => {
-        instance.stop();
-        reject(new Error(`${url}: load run did not finish within ${durationSeconds} s + grace`));
-      },
-      durationSeconds * 1000 + GRACE_MS,
-    );
+): Promise<LoadResult> {
+  return measureLoad(url, {
+    connections,
+    durationSeconds,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method: 'POST',
+    body,
   });
 }
 

@@ -22,6 +22,7 @@ import type {
   Outcome,
   Standing,
 } from '../../src/features/placement/model.js';
+import { seededRandom } from '../lib/random.js';
 import { median, round, type Figure, type Scenario } from '../lib/scenario.js';
 
 const SYSTEMS = 50_000;
@@ -45,18 +46,6 @@ const CITIES: Readonly<Record<string, string>> = {
   NL: 'Amsterdam',
   IN: 'Mumbai',
 };
-
-/** A small seeded generator, so every run measures the same set. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function weighted<T>(next: () => number, choices: readonly (readonly [T, number])[]): T {
   const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
@@ -194,7 +183,7 @@ export const placementDecide: Scenario = {
   description: `the pure placement engine on one thread: ${SYSTEMS} systems x their proposed offering among ${OFFERINGS}`,
   // eslint-disable-next-line @typescript-eslint/require-await -- the Scenario interface is async
   async run({ settings, log }): Promise<Figure[]> {
-    const next = random(6);
+    const next = seededRandom(6);
     const candidates = buildOfferings(next);
     const placements = buildPlacements(next, candidates);
     const policy = compilePolicy(DEFAULT_POLICY_PACK, LEVELS);

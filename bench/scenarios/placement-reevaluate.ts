@@ -48,6 +48,7 @@ import { seedDefaultPolicy } from '../../src/features/placement/seed.js';
 import { registerEntryOf } from '../../src/features/register/projection.js';
 import { createLogger } from '../../src/logger.js';
 import { atExit } from '../lib/cleanup.js';
+import { seededRandom } from '../lib/random.js';
 import { median, round, type Figure, type Scenario } from '../lib/scenario.js';
 
 const SYSTEMS = 50_000;
@@ -58,18 +59,6 @@ const PSES = 400;
 const INSERT_BATCH = 500;
 const HOME = DEFAULT_POLICY_PACK.homeCountry;
 const ABROAD = ['AE', 'DE', 'IE', 'SG', 'US', 'GB'] as const;
-
-/** A small seeded generator, so every run measures the same set. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function weighted<T>(next: () => number, choices: readonly (readonly [T, number])[]): T {
   const total = choices.reduce((sum, [, weight]) => sum + weight, 0);
@@ -98,7 +87,7 @@ async function insertInBatches<T extends keyof Database>(
 
 /** Seeds offerings, accreditations and classified systems; returns the offering ids. */
 async function seed(ctx: AppContext): Promise<void> {
-  const next = random(20_261_206);
+  const next = seededRandom(20_261_206);
   const at = '2026-06-01T08:00:00.000Z';
   const organization = (kind: 'csp' | 'pse' | 'audit_firm', name: string) =>
     ({

@@ -38,6 +38,7 @@ import type { RegisterStatus } from '../../src/features/register/history.js';
 import { createLogger } from '../../src/logger.js';
 import { atExit } from '../lib/cleanup.js';
 import { startServerProcess, type ServerProcess } from '../lib/child.js';
+import { seededRandom } from '../lib/random.js';
 import { median, round, type Figure, type Scenario } from '../lib/scenario.js';
 
 const PROVIDERS = 2_000;
@@ -64,18 +65,6 @@ const QUERIES = [
   '?sort=decidedOn&order=desc',
   '?offset=1000',
 ] as const;
-
-/** A small seeded generator, so every run measures the same register. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Picks a value by weight. */
 function weighted<T>(next: () => number, choices: readonly [T, number][]): T {
@@ -132,7 +121,7 @@ export async function seedRegister(env: Record<string, string>): Promise<number>
   try {
     await migrateToLatest(ctx.db);
     await seedDefaultContent(ctx);
-    const next = random(20_261_206);
+    const next = seededRandom(20_261_206);
     const at = '2026-06-01T08:00:00.000Z';
 
     const organization = (kind: 'csp' | 'audit_firm', name: string) =>

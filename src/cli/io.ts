@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { AppContext } from '../context.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -29,4 +30,19 @@ export async function withContext(
   } finally {
     await ctx.close();
   }
+}
+
+/** The option's value if it is one of `allowed`; otherwise a usage error (exit 2) naming it. */
+export function oneOf<T extends string>(
+  command: Command,
+  option: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  command.error(
+    `error: ${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, not ${JSON.stringify(value)}`,
+    { exitCode: 2 },
+  );
 }

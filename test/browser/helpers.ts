@@ -71,3 +71,27 @@ export async function signIn(
   }
   await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
 }
+
+/**
+ * Signs in a user who has an authenticator, with a fresh code. A TOTP code counts once: forget
+ * the last one, which an earlier step may have used in this same 30-second step.
+ */
+export async function signInWithFreshCode(
+  page: Page,
+  { server, url }: Pick<RunningPortal, 'server' | 'url'>,
+  email: string,
+  secret: string,
+): Promise<void> {
+  await server.ctx.db
+    .updateTable('users')
+    .set({ totp_last_step: null })
+    .where('email', '=', email)
+    .execute();
+  await signIn(page, url, email, secret);
+}
+
+/** Opens a page from the main navigation and waits for its heading (the link's name). */
+export async function openFromMenu(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  await page.getByRole('heading', { level: 2, name }).waitFor();
+}

@@ -12,7 +12,7 @@ import {
 } from '../helpers/factories.js';
 import { buildSystem } from '../helpers/systems.js';
 import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
-import { portalPerSuite, signIn } from './helpers.js';
+import { openFromMenu, portalPerSuite, signIn, signInWithFreshCode } from './helpers.js';
 
 describeInChromium('Data-breach reports, report requests and response actions in Chromium', suite);
 
@@ -59,13 +59,7 @@ function suite(database: TestDatabase): void {
    * an earlier step may have used in this same 30-second step.
    */
   async function signInOfficer(page: Page): Promise<void> {
-    const { server, url } = running();
-    await server.ctx.db
-      .updateTable('users')
-      .set({ totp_last_step: null })
-      .where('email', '=', seeded.officerEmail)
-      .execute();
-    await signIn(page, url, seeded.officerEmail, seeded.officerSecret);
+    await signInWithFreshCode(page, running(), seeded.officerEmail, seeded.officerSecret);
   }
 
   const running = portalPerSuite(database, async ({ ctx }) => {
@@ -87,11 +81,7 @@ function suite(database: TestDatabase): void {
     const { page, consoleErrors, close } = await openPage(browser);
     try {
       await signIn(page, url, seeded.pseEmail);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Incidents' })
-        .click();
-      await page.getByRole('heading', { level: 2, name: 'Incidents' }).waitFor();
+      await openFromMenu(page, 'Incidents');
       await page.getByText('Your organization has reported no breach or incident.').waitFor();
       await page.getByRole('link', { name: 'Report a breach' }).click();
       await page.getByRole('heading', { level: 2, name: 'Report a breach' }).waitFor();
@@ -188,11 +178,7 @@ function suite(database: TestDatabase): void {
     const { page, consoleErrors, close } = await openPage(browser);
     try {
       await signInOfficer(page);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Incidents' })
-        .click();
-      await page.getByRole('heading', { level: 2, name: 'Incidents' }).waitFor();
+      await openFromMenu(page, 'Incidents');
       const row = page
         .getByRole('region', { name: 'Incidents', exact: true })
         .getByRole('row')
@@ -262,11 +248,7 @@ function suite(database: TestDatabase): void {
     try {
       const { page } = pse;
       await signIn(page, url, seeded.pseEmail);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Report requests' })
-        .click();
-      await page.getByRole('heading', { level: 2, name: 'Report requests' }).waitFor();
+      await openFromMenu(page, 'Report requests');
       await page.getByRole('link', { name: `Report on “${TITLE}”` }).click();
       await page.getByRole('heading', { level: 2, name: `Report on “${TITLE}”` }).waitFor();
       await page.getByText('How was the administrator password obtained?').first().waitFor();
@@ -375,11 +357,7 @@ function suite(database: TestDatabase): void {
     try {
       const { page } = pse;
       await signIn(page, url, seeded.pseEmail);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Response actions' })
-        .click();
-      await page.getByRole('heading', { level: 2, name: 'Response actions' }).waitFor();
+      await openFromMenu(page, 'Response actions');
       await page.getByRole('link', { name: 'Notify the people affected' }).click();
       await page
         .getByRole('heading', { level: 2, name: `Notify the people affected: ${BODY}` })
@@ -433,10 +411,7 @@ function suite(database: TestDatabase): void {
     try {
       const { page } = verifying;
       await signInOfficer(page);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Response actions' })
-        .click();
+      await openFromMenu(page, 'Response actions');
       const row = page
         .getByRole('region', { name: 'Response actions', exact: true })
         .getByRole('row')
@@ -510,10 +485,7 @@ function suite(database: TestDatabase): void {
       assert.match(entries.join('\n'), /Resolved → Closed/);
 
       // The list shows it closed.
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Incidents' })
-        .click();
+      await openFromMenu(page, 'Incidents');
       await page
         .getByRole('region', { name: 'Incidents', exact: true })
         .getByRole('row')

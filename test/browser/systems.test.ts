@@ -5,7 +5,7 @@ import type { TestDatabase } from '../helpers/databases.js';
 import { buildOrganization, buildUser, enrolTotp, setUpOffice } from '../helpers/factories.js';
 import { buildAccreditedOffering } from '../helpers/register.js';
 import { describeInChromium, openPage, unexpectedErrors } from './chromium.js';
-import { portalPerSuite, signIn } from './helpers.js';
+import { openFromMenu, portalPerSuite, signIn } from './helpers.js';
 
 describeInChromium('PSE systems, their classification and placement in Chromium', systemsSuite);
 
@@ -61,11 +61,7 @@ function systemsSuite(database: TestDatabase): void {
     const { page, consoleErrors, close } = await openPage(browser);
     try {
       await signIn(page, url, pseEmail);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Systems' })
-        .click();
-      await page.getByRole('heading', { level: 2, name: 'Systems' }).waitFor();
+      await openFromMenu(page, 'Systems');
       await page.getByText('Your organization has registered no systems yet.').waitFor();
       await page.getByRole('link', { name: 'Register a system' }).click();
       await page.getByRole('heading', { level: 2, name: 'Register a system' }).waitFor();
@@ -204,10 +200,7 @@ function systemsSuite(database: TestDatabase): void {
     try {
       const { page } = pse;
       await signIn(page, url, pseEmail);
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Systems' })
-        .click();
+      await openFromMenu(page, 'Systems');
       await page.getByRole('link', { name: SYSTEM }).click();
       await page.getByRole('heading', { level: 2, name: SYSTEM }).waitFor();
 

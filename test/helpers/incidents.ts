@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../src/context.js';
+import { loadConfig } from '../../src/config.js';
+import { AppContext } from '../../src/context.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
+import { seedDefaultPolicy } from '../../src/features/placement/seed.js';
+import type { TestApp } from './app.js';
+import { appoint, buildUser, setUpOffice, signInAs, type Client } from './factories.js';
 
 /**
  * Records of issue 7 stored directly, for tests that need one to exist (the access walk); the
- * features' own tests make theirs through the API.
+ * features' own tests make theirs through the API, with the set-up and look-ups at the end.
  */
 
 /** A data-breach report of `organizationId`, as reported just now; its id. */
@@ -165,4 +171,70 @@ export async function buildWebhookSubscription(ctx: AppContext): Promise<string>
     })
     .execute();
   return id;
+}
+
+/** An officer of the Cloud Office appointed to `post` since `since`, signed in. */
+export async function signedInOfficer(
+  t: TestApp,
+  officeId: string,
+  post: string,
+  since = '2026-01-01',
+): Promise<{ client: Client; id: string; email: string }> {
+  const user = await buildUser(t.ctx, officeId, 'officer');
+  await appoint(t.ctx, user.id, post, since);
+  return { client: await signInAs(t.app, user.email), id: user.id, email: user.email };
+}
+
+/** The number of rows in `table`. */
+export async function countRows(ctx: AppContext, table: keyof Database): Promise<number> {
+  const row = await ctx.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The e-mails queued in the outbox for `to`, oldest first. */
+export async function emailsTo(
+  ctx: AppContext,
+  to: string,
+): Promise<{ to: string; subject: string; text: string }[]> {
+  return (await ctx.db.selectFrom('outbox').select(['kind', 'payload']).execute())
+    .filter((row) => row.kind === 'email')
+    .map((row) => JSON.parse(row.payload) as { to: string; subject: string; text: string })
+    .filter((mail) => mail.to === to);
+}
+
+/** An incident's timeline: each entry's type and data, in order. */
+export async function timelineOf(
+  ctx: AppContext,
+  incidentId: string,
+): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  return (
+    await ctx.db
+      .selectFrom('incident_events')
+      .select(['type', 'data'])
+      .where('incident_id', '=', incidentId)
+      .orderBy('seq')
+      .execute()
+  ).map((e) => ({ type: e.type, data: JSON.parse(e.data) as Record<string, unknown> }));
+}
+
+/**
+ * A database for a test of the real command: migrated, with the default policy and the office set
+ * up; `seed` adds the rest before the context closes.
+ */
+export async function seedShellDatabase(
+  env: Record<string, string>,
+  seed: (ctx: AppContext) => Promise<void>,
+): Promise<void> {
+  const ctx = await AppContext.create(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+  try {
+    await migrateToLatest(ctx.db);
+    await seedDefaultPolicy(ctx);
+    await setUpOffice(ctx);
+    await seed(ctx);
+  } finally {
+    await ctx.close();
+  }
 }

@@ -2,14 +2,10 @@
 // real command on a database seeded here.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { AppContext } from '../../src/context.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { seedDefaultPolicy } from '../../src/features/placement/seed.js';
 import { runCloudOffice } from '../helpers/cli.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { buildOrganization, setUpOffice } from '../helpers/factories.js';
-import { buildReportRequest } from '../helpers/incidents.js';
+import { buildOrganization } from '../helpers/factories.js';
+import { buildReportRequest, seedShellDatabase } from '../helpers/incidents.js';
 import { buildOffering } from '../helpers/offerings.js';
 import { buildSystem } from '../helpers/systems.js';
 
@@ -21,11 +17,7 @@ describeEachDatabase('breaches from the shell', (database) => {
 
   before(async () => {
     env = await database.anotherEnv();
-    const ctx = await AppContext.create(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
-    try {
-      await migrateToLatest(ctx.db);
-      await seedDefaultPolicy(ctx);
-      await setUpOffice(ctx);
+    await seedShellDatabase(env, async (ctx) => {
       cspId = await buildOrganization(ctx, 'csp', { name: 'Indus Cloud' });
       pseId = await buildOrganization(ctx, 'pse', { name: 'Ministry of Interior' });
       // A ministry system on an offering with no accreditation, and a request a day overdue.
@@ -42,9 +34,7 @@ describeEachDatabase('breaches from the shell', (database) => {
         .set({ due_at: new Date(Date.now() - 86_400_000).toISOString() })
         .where('id', '=', request)
         .execute();
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   it('runs the duty check once, opening each breach once', async () => {

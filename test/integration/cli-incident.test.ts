@@ -3,43 +3,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { before, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
-import { AppContext } from '../../src/context.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { actorForUser } from '../../src/features/identity/service.js';
 import { incidentCsvHeader } from '../../src/features/incidents/presenter.js';
 import { reportIncident } from '../../src/features/incidents/service.js';
-import { seedDefaultPolicy } from '../../src/features/placement/seed.js';
 import { runCloudOffice } from '../helpers/cli.js';
 import { describeEachDatabase } from '../helpers/databases.js';
-import { buildOrganization, buildUser, setUpOffice } from '../helpers/factories.js';
+import { buildOrganization, buildUser } from '../helpers/factories.js';
+import { seedShellDatabase } from '../helpers/incidents.js';
+import { pdfShownText } from '../helpers/pdf.js';
 
 interface Summary {
   id: string;
   title: string;
   status: string;
   severity: string;
-}
-
-/** The PDF's shown text, roughly: the strings of its content streams, inflated. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  let text = '';
-  for (const match of raw.matchAll(/stream\r?\n/g)) {
-    const start = match.index + match[0].length;
-    const bytes = pdf.subarray(start, raw.indexOf('endstream', start));
-    let body: string;
-    try {
-      body = zlib.inflateSync(bytes).toString('latin1');
-    } catch {
-      body = bytes.toString('latin1');
-    }
-    for (const piece of body.matchAll(/<([0-9a-fA-F]+)>/g))
-      text += Buffer.from(piece[1] ?? '', 'hex').toString('latin1');
-  }
-  return text;
 }
 
 describeEachDatabase('incidents from the shell', (database) => {
@@ -50,11 +28,7 @@ describeEachDatabase('incidents from the shell', (database) => {
 
   before(async () => {
     env = await database.anotherEnv();
-    const ctx = await AppContext.create(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
-    try {
-      await migrateToLatest(ctx.db);
-      await seedDefaultPolicy(ctx);
-      await setUpOffice(ctx);
+    await seedShellDatabase(env, async (ctx) => {
       const pse = await buildOrganization(ctx, 'pse', { name: 'Ministry of Shells' });
       const user = await buildUser(ctx, pse, 'pse_staff');
       const actor = await actorForUser(ctx, user.id, {
@@ -87,9 +61,7 @@ describeEachDatabase('incidents from the shell', (database) => {
         .set({ status: 'closed', closed_at: new Date().toISOString() })
         .where('id', '=', older)
         .execute();
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   it('lists every incident as a table, newest report first', async () => {
@@ -176,7 +148,7 @@ describeEachDatabase('incidents from the shell', (database) => {
     assert.equal(pdf.code, 0, pdf.stderr);
     const bytes = fs.readFileSync(pdfFile);
     assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
-    assert.ok(pdfText(bytes).includes('Citizen records copied to a personal drive'));
+    assert.ok(pdfShownText(bytes).includes('Citizen records copied to a personal drive'));
 
     const stdout = await run(['incident', 'export', older, '--format', 'pdf']);
     assert.equal(stdout.code, 0, stdout.stderr);

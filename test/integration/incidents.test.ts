@@ -9,14 +9,19 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
 import {
-  appoint,
   buildOrganization,
   buildUser,
   setUpOffice,
   signInAs,
   type Client,
 } from '../helpers/factories.js';
-import { buildReportRequest, buildResponseAction } from '../helpers/incidents.js';
+import {
+  buildReportRequest,
+  buildResponseAction,
+  countRows,
+  emailsTo,
+  signedInOfficer,
+} from '../helpers/incidents.js';
 import { buildOffering } from '../helpers/offerings.js';
 import { buildSystem } from '../helpers/systems.js';
 
@@ -111,28 +116,13 @@ describeEachDatabase('Data-breach reports and incidents', (database) => {
     assert.equal(answer.statusCode, 201, answer.body);
     return answer.json<Incident>();
   };
-  const counts = async () => {
-    const db = t.ctx.db;
-    const n = async (table: 'incidents' | 'incident_events' | 'outbox' | 'breaches') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number | string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    return {
-      incidents: await n('incidents'),
-      events: await n('incident_events'),
-      outbox: await n('outbox'),
-      breaches: await n('breaches'),
-    };
-  };
-  const mailTo = async (to: string) =>
-    (await t.ctx.db.selectFrom('outbox').select('payload').where('kind', '=', 'email').execute())
-      .map((row) => JSON.parse(row.payload) as { to: string; subject: string; text: string })
-      .filter((mail) => mail.to === to);
+  const counts = async () => ({
+    incidents: await countRows(t.ctx, 'incidents'),
+    events: await countRows(t.ctx, 'incident_events'),
+    outbox: await countRows(t.ctx, 'outbox'),
+    breaches: await countRows(t.ctx, 'breaches'),
+  });
+  const mailTo = (to: string) => emailsTo(t.ctx, to);
   const transition = (client: Client, id: string, body: Record<string, unknown>) =>
     client.send('POST', `/api/v1/incidents/${id}/transitions`, body);
   const detail = async (client: Client, id: string) => {
@@ -154,15 +144,17 @@ describeEachDatabase('Data-breach reports and incidents', (database) => {
     await seedDefaultPolicy(t.ctx);
     dgEmail = office.email;
     dg = await signInAs(t.app, dgEmail);
-    const auditsUser = await buildUser(t.ctx, office.organizationId, 'officer');
+    const auditsUser = await signedInOfficer(t, office.organizationId, 'director_audits');
     auditsUserId = auditsUser.id;
     auditsEmail = auditsUser.email;
-    await appoint(t.ctx, auditsUser.id, 'director_audits', '2026-01-01');
-    audits = await signInAs(t.app, auditsEmail);
-    const adoptionUser = await buildUser(t.ctx, office.organizationId, 'officer');
+    audits = auditsUser.client;
+    const adoptionUser = await signedInOfficer(
+      t,
+      office.organizationId,
+      'joint_director_cloud_adoption',
+    );
     adoptionEmail = adoptionUser.email;
-    await appoint(t.ctx, adoptionUser.id, 'joint_director_cloud_adoption', '2026-01-01');
-    adoption = await signInAs(t.app, adoptionEmail);
+    adoption = adoptionUser.client;
 
     pseId = await buildOrganization(t.ctx, 'pse', { name: 'Ministry of Interior' });
     pse = await signInAs(t.app, (await buildUser(t.ctx, pseId, 'pse_staff')).email);

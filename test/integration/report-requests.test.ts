@@ -5,14 +5,19 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
 import {
-  appoint,
   buildOrganization,
   buildUser,
   setUpOffice,
   signInAs,
   type Client,
 } from '../helpers/factories.js';
-import { buildIncident } from '../helpers/incidents.js';
+import {
+  buildIncident,
+  countRows,
+  emailsTo,
+  signedInOfficer,
+  timelineOf,
+} from '../helpers/incidents.js';
 
 interface RequestView {
   id: string;
@@ -64,29 +69,10 @@ describeEachDatabase('incident-report requests', (database) => {
 
   const inDays = (days: number) =>
     new Date(clock.now().getTime() + days * 86_400_000).toISOString();
-  const count = async (table: 'report_requests' | 'audit_events' | 'outbox' | 'incident_events') =>
-    Number(
-      (
-        await t.ctx.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  const mailTo = async (to: string) =>
-    (await t.ctx.db.selectFrom('outbox').select(['kind', 'payload']).execute())
-      .filter((row) => row.kind === 'email')
-      .map((row) => JSON.parse(row.payload) as { to: string; subject: string; text: string })
-      .filter((mail) => mail.to === to);
-  const timeline = async (id: string) =>
-    (
-      await t.ctx.db
-        .selectFrom('incident_events')
-        .select(['type', 'data'])
-        .where('incident_id', '=', id)
-        .orderBy('seq')
-        .execute()
-    ).map((e) => ({ type: e.type, data: JSON.parse(e.data) as Record<string, unknown> }));
+  const count = (table: 'report_requests' | 'audit_events' | 'outbox' | 'incident_events') =>
+    countRows(t.ctx, table);
+  const mailTo = (to: string) => emailsTo(t.ctx, to);
+  const timeline = (id: string) => timelineOf(t.ctx, id);
   const audits = async (action: string) =>
     t.ctx.db
       .selectFrom('audit_events')
@@ -114,9 +100,7 @@ describeEachDatabase('incident-report requests', (database) => {
     dgId = office.userId;
     dgEmail = office.email;
     dg = await signInAs(t.app, dgEmail);
-    const legalUser = await buildUser(t.ctx, office.organizationId, 'officer');
-    await appoint(t.ctx, legalUser.id, 'director_legal_procurement', '2026-01-01');
-    legal = await signInAs(t.app, legalUser.email);
+    legal = (await signedInOfficer(t, office.organizationId, 'director_legal_procurement')).client;
 
     pseId = await buildOrganization(t.ctx, 'pse', { name: 'Ministry of Interior' });
     const admin = await buildUser(t.ctx, pseId, 'pse_admin');

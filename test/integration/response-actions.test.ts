@@ -8,14 +8,19 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { buildDocument } from '../helpers/documents.js';
 import {
-  appoint,
   buildOrganization,
   buildUser,
   setUpOffice,
   signInAs,
   type Client,
 } from '../helpers/factories.js';
-import { buildBreach, buildIncident } from '../helpers/incidents.js';
+import {
+  buildBreach,
+  buildIncident,
+  countRows,
+  emailsTo,
+  signedInOfficer,
+} from '../helpers/incidents.js';
 import { buildOffering } from '../helpers/offerings.js';
 import { buildAccreditedOffering } from '../helpers/register.js';
 
@@ -72,20 +77,9 @@ describeEachDatabase('response actions', (database) => {
 
   const inDays = (days: number) =>
     new Date(clock.now().getTime() + days * 86_400_000).toISOString();
-  const count = async (table: 'response_actions' | 'response_action_progress' | 'outbox') =>
-    Number(
-      (
-        await t.ctx.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  const mailTo = async (to: string) =>
-    (await t.ctx.db.selectFrom('outbox').select(['kind', 'payload']).execute())
-      .filter((row) => row.kind === 'email')
-      .map((row) => JSON.parse(row.payload) as { to: string; subject: string; text: string })
-      .filter((mail) => mail.to === to);
+  const count = (table: 'response_actions' | 'response_action_progress' | 'outbox') =>
+    countRows(t.ctx, table);
+  const mailTo = (to: string) => emailsTo(t.ctx, to);
   const denied = async () =>
     (
       await t.ctx.db
@@ -133,12 +127,8 @@ describeEachDatabase('response actions', (database) => {
     dgEmail = office.email;
     dgId = office.userId;
     dg = await signInAs(t.app, dgEmail);
-    const auditsUser = await buildUser(t.ctx, office.organizationId, 'officer');
-    await appoint(t.ctx, auditsUser.id, 'director_audits', '2026-01-01');
-    audits = await signInAs(t.app, auditsUser.email);
-    const legalUser = await buildUser(t.ctx, office.organizationId, 'officer');
-    await appoint(t.ctx, legalUser.id, 'director_legal_procurement', '2026-01-01');
-    legal = await signInAs(t.app, legalUser.email);
+    audits = (await signedInOfficer(t, office.organizationId, 'director_audits')).client;
+    legal = (await signedInOfficer(t, office.organizationId, 'director_legal_procurement')).client;
 
     cspId = await buildOrganization(t.ctx, 'csp', { name: 'Alpha Cloud' });
     cspAdmin = await signInAs(t.app, (await buildUser(t.ctx, cspId, 'csp_admin')).email);

@@ -4,6 +4,8 @@
  * OpenAPI document has every field).
  */
 
+import type { ActionSummary, IncidentSummary, OrgRef, Severity, UserRef } from './incidents-api';
+
 export const OBLIGATIONS = '/api/v1/obligations';
 export const BREACHES = '/api/v1/breaches';
 export const INCIDENT_DASHBOARD = '/api/v1/incidents/dashboard';
@@ -14,17 +16,11 @@ export const breachPath = (id: string) => `${BREACHES}/${encodeURIComponent(id)}
 export const webhookPath = (id: string) => `${WEBHOOKS}/${encodeURIComponent(id)}`;
 export const deliveryPath = (id: string) => `${DELIVERIES}/${encodeURIComponent(id)}`;
 
-export interface OrgRef {
-  id: string;
-  name: string;
-}
-
-export type UserRef = { id: string; name: string; email: string } | null;
+// The shapes and severities the incidents API shares.
+export { SEVERITIES } from './incidents-api';
+export type { OrgRef, Severity, UserRef };
 
 // Obligations (src/features/duties/model.ts)
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 export type Party = 'csp' | 'pse' | 'both';
 
@@ -99,19 +95,6 @@ export interface BreachSummary {
   owner: UserRef;
 }
 
-/** A response action as a breach lists it (the ActionSummary of the response-actions API). */
-export interface BreachAction {
-  id: string;
-  organization: OrgRef;
-  kind: string;
-  description: string;
-  status: string;
-  dueAt: string;
-  overdue: boolean;
-  owner: UserRef;
-  orderedAt: string;
-}
-
 export interface BreachDetail extends BreachSummary {
   dutyText: string;
   clause: string;
@@ -119,7 +102,8 @@ export interface BreachDetail extends BreachSummary {
   policyVersion: number;
   resolution: string | null;
   resolvedAt: string | null;
-  actions: BreachAction[];
+  /** Its response actions, as the response-actions API lists them. */
+  actions: ActionSummary[];
   revision: number;
   allowedActions: 'update'[];
 }
@@ -133,12 +117,7 @@ export interface DutyCheckResult {
 }
 
 /** The few fields of an incident the breach form offers as links. */
-export interface IncidentChoice {
-  id: string;
-  title: string;
-  reportedAt: string;
-  organization: OrgRef;
-}
+export type IncidentChoice = Pick<IncidentSummary, 'id' | 'title' | 'reportedAt' | 'organization'>;
 
 // The incident dashboard (src/features/incidents/report-routes.ts)
 

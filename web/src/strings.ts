@@ -553,6 +553,18 @@ const en = {
   dashUsersManage: 'Invite people, and disable or enable their accounts.',
   dashAppointments: 'Who holds which post of the office, and since when.',
   dashAudit: 'Every change and every refused attempt, with a check that nothing was altered.',
+  dashIncidents:
+    'The breaches and incidents your organization has reported, and what it was asked.',
+  dashIncidentsOffice:
+    'Every reported breach and incident: triage, report requests and response actions.',
+  dashReportIncident: 'Tell the Cloud Office about a data breach or a security incident.',
+  dashBreaches: 'Breaches of duty found against your organization, and how each was followed up.',
+  dashBreachesOffice:
+    'Breaches of duty: from the scheduled check or recorded by hand, and their follow-up.',
+  dashIncidentDashboard:
+    'Open incidents by severity, reporting delays, overdue requests and actions.',
+  dashWebhooks: 'Systems that receive signed notices of incidents, requests, actions and breaches.',
+  dashDeliveries: 'Every e-mail and webhook notice sent, pending or failed, with a retry.',
   accountHeading: 'Your account',
   accountName: 'Name',
   accountEmail: 'E-mail address',
@@ -1852,7 +1864,6 @@ const en = {
     closed: 'Closed',
     cancelled: 'Cancelled',
   } as Record<string, string>,
-  breachOverdue: 'Overdue',
   breachUpdateHeading: 'Update the breach',
   breachUpdateSubmit: 'Save the changes',
   breachUpdated: 'The breach was updated.',

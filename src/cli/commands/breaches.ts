@@ -5,24 +5,9 @@ import { BREACH_STATUSES } from '../../features/duties/breaches-service.js';
 import { CSV_HEADER, csvRow, presentSummary } from '../../features/duties/routes.js';
 import { csvRecord } from '../../features/audit/csv.js';
 import { runDutyCheck } from '../../jobs/duties.js';
-import { withContext, type CliIo } from '../io.js';
+import { oneOf, withContext, type CliIo } from '../io.js';
 
 const LIST_FORMATS = ['table', 'csv', 'json'] as const;
-
-/** The option's value if it is one of `allowed`; otherwise a usage error (exit 2) naming it. */
-function oneOf<T extends string>(
-  command: Command,
-  option: string,
-  value: string | undefined,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  command.error(
-    `error: ${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, not ${JSON.stringify(value)}`,
-    { exitCode: 2 },
-  );
-}
 
 /**
  * `breaches check` runs the duty check once, as the hourly job does (the same function, so the

@@ -14,7 +14,7 @@ import {
 } from '../../features/incidents/presenter.js';
 import * as incidents from '../../features/incidents/service.js';
 import { duration, renderIncidentSummary, when } from '../../features/incidents/summary-pdf.js';
-import { CliError, withContext, type CliIo } from '../io.js';
+import { CliError, oneOf, withContext, type CliIo } from '../io.js';
 
 const LIST_FORMATS = ['table', 'csv', 'json'] as const;
 const SHOW_FORMATS = ['text', 'json'] as const;
@@ -44,21 +44,6 @@ const SHELL_READER: Actor = {
   secondFactorEnrolled: true,
   secondFactorEnrolmentRequired: false,
 };
-
-/** The option's value if it is one of `allowed`; otherwise a usage error (exit 2) naming it. */
-function oneOf<T extends string>(
-  command: Command,
-  option: string,
-  value: string | undefined,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  command.error(
-    `error: ${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, not ${JSON.stringify(value)}`,
-    { exitCode: 2 },
-  );
-}
 
 /** Writes bytes to a file that appears whole or not at all, or to standard output. */
 function writeOut(out: string | undefined, bytes: Buffer | string): string | undefined {

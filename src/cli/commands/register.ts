@@ -7,7 +7,7 @@ import { AppError } from '../../errors.js';
 import { REGISTER_STATUSES, type RegisterStatus } from '../../features/register/history.js';
 import type { Residency } from '../../features/register/repo.js';
 import * as register from '../../features/register/service.js';
-import { CliError, withContext, type CliIo } from '../io.js';
+import { CliError, oneOf, withContext, type CliIo } from '../io.js';
 
 const FORMATS = ['csv', 'json'] as const;
 const RESIDENCIES = ['in_country', 'outside'] as const satisfies readonly Residency[];
@@ -27,21 +27,6 @@ interface ExportOptions {
   residency?: string;
   serviceModel?: string;
   deploymentModel?: string;
-}
-
-/** The option's value if it is one of `allowed`; otherwise a usage error (exit 2) naming the option. */
-function oneOf<T extends string>(
-  command: Command,
-  option: string,
-  value: string | undefined,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  command.error(
-    `error: ${option} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, not ${JSON.stringify(value)}`,
-    { exitCode: 2 },
-  );
 }
 
 /** Where the export goes: standard output, or a file that appears whole or not at all. */

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { grantPowers, type Grants } from './grants.js';
 
 /**
  * Placement (issue 6), first part: the policy pack as versioned data, PSE systems and their
@@ -127,7 +128,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .execute();
 
-  await grant(db, 'add');
+  await grantPowers(db, GRANTS, 'add');
 }
 
 /**
@@ -135,32 +136,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
  * levels): the DG Cloud holds every power; the Director Cloud Adoption proposes. Posts an office
  * has edited keep its edits; only a missing power is added.
  */
-const GRANTS: Record<string, readonly string[]> = {
+const GRANTS: Grants = {
   dg_cloud: ['propose_policy', 'approve_policy'],
   director_cloud_adoption: ['propose_policy'],
 };
 
-async function grant(db: Kysely<unknown>, how: 'add' | 'remove'): Promise<void> {
-  for (const [code, powers] of Object.entries(GRANTS)) {
-    const rows = await sql<{ id: string; powers: string }>`
-      select id, powers from positions where code = ${code}
-    `.execute(db);
-    for (const row of rows.rows) {
-      const held = JSON.parse(row.powers) as string[];
-      const next =
-        how === 'add'
-          ? [...held, ...powers.filter((p) => !held.includes(p))]
-          : held.filter((p) => !powers.includes(p));
-      if (next.length === held.length && next.every((p, i) => p === held[i])) continue;
-      await sql`update positions set powers = ${JSON.stringify(next)} where id = ${row.id}`.execute(
-        db,
-      );
-    }
-  }
-}
-
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await grant(db, 'remove');
+  await grantPowers(db, GRANTS, 'remove');
   await db.schema.dropTable('system_classifications').execute();
   await db.schema.dropTable('pse_systems').execute();
   await db.schema.dropTable('policy_versions').execute();

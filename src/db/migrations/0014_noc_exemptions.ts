@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { grantPowers, type Grants } from './grants.js';
 
 /**
  * NOC exemptions (issue 6, item 5): a PSE's request for a time-bound No Objection Certificate for
@@ -77,35 +78,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .execute();
 
-  await grant(db, 'add');
+  await grantPowers(db, GRANTS, 'add');
 }
 
-const GRANTS: Record<string, readonly string[]> = {
+const GRANTS: Grants = {
   dg_cloud: ['review_exemption'],
   director_cloud_adoption: ['review_exemption'],
 };
 
-async function grant(db: Kysely<unknown>, how: 'add' | 'remove'): Promise<void> {
-  for (const [code, powers] of Object.entries(GRANTS)) {
-    const rows = await sql<{ id: string; powers: string }>`
-      select id, powers from positions where code = ${code}
-    `.execute(db);
-    for (const row of rows.rows) {
-      const held = JSON.parse(row.powers) as string[];
-      const next =
-        how === 'add'
-          ? [...held, ...powers.filter((p) => !held.includes(p))]
-          : held.filter((p) => !powers.includes(p));
-      if (next.length === held.length && next.every((p, i) => p === held[i])) continue;
-      await sql`update positions set powers = ${JSON.stringify(next)} where id = ${row.id}`.execute(
-        db,
-      );
-    }
-  }
-}
-
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await grant(db, 'remove');
+  await grantPowers(db, GRANTS, 'remove');
   await db.schema.dropTable('noc_events').execute();
   await db.schema.dropTable('noc_exemptions').execute();
 }

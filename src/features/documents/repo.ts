@@ -86,3 +86,45 @@ export async function listDocuments(
     .execute();
   return { items, total: total.total };
 }
+
+/** A document as records that use it name it. */
+export interface DocRef {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+}
+
+/** The documents `ids` refers to, in the order given (ids not found are left out). */
+export async function documentRefs(db: Db, ids: readonly string[]): Promise<DocRef[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('documents')
+    .select(['id', 'file_name', 'media_type', 'size'])
+    .where('id', 'in', [...ids])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [{ id: row.id, fileName: row.file_name, mediaType: row.media_type, size: row.size }]
+      : [];
+  });
+}
+
+/** The ids among `ids` that are not documents of `organizationId` (missing or someone else's). */
+export async function foreignDocuments(
+  db: Db,
+  organizationId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const own = await db
+    .selectFrom('documents')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .where('organization_id', '=', organizationId)
+    .execute();
+  const found = new Set(own.map((r) => r.id));
+  return [...new Set(ids)].filter((id) => !found.has(id));
+}

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { sendCsv } from '../../http/csv.js';
+import { choice, Id, Instant, nullable, OrgRefSchema, UserRefSchema } from '../../http/schemas.js';
 import { runDutyCheck } from '../../jobs/duties.js';
 import { csvRecord } from '../audit/csv.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
@@ -10,21 +12,11 @@ import * as service from './breaches-service.js';
 import { obligationsInForce } from './in-force.js';
 import { SEVERITIES } from './model.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-/** One of some strings, typed as their union. */
-const choice = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Instant = (description: string) =>
-  Type.String({ format: 'date-time', description: `${description} (ISO-8601 instant)` });
-
 const STATUSES = service.BREACH_STATUSES;
 const SOURCES = ['check', 'manual'] as const;
 
-const OrgRef = Type.Object({ id: Type.String(), name: Type.String() });
-const UserRef = nullable(
-  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-);
+const OrgRef = OrgRefSchema;
+const UserRef = UserRefSchema;
 
 const BreachSummary = Type.Object({
   id: Type.String(),
@@ -281,11 +273,7 @@ export const breachRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       let body = csvRecord(CSV_HEADER);
       for await (const batch of service.allBreaches(ctx, actor, filtersOf(request.query)))
         for (const row of batch) body += csvRow(row);
-      const day = ctx.clock.now().toISOString().slice(0, 10);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="cloud-office-breaches-${day}.csv"`)
-        .send(body);
+      return sendCsv(reply, ctx.clock, 'cloud-office-breaches', body);
     },
   );
 

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { pageOrAll, type Page } from '../../db/pagination.js';
 import type {
   Database,
   ResponseActionKind,
@@ -77,22 +78,13 @@ export async function listActions(
   db: Db,
   filter: ActionFilter,
   now: string,
-  page?: { limit: number; offset: number },
+  page?: Page,
 ): Promise<{ items: ActionListRow[]; total: number }> {
-  const query = filtered(db, filter, now);
-  const ordered = query
-    .orderBy('response_actions.ordered_at', 'desc')
-    .orderBy('response_actions.id');
-  if (!page) {
-    const items = await ordered.execute();
-    return { items, total: items.length };
-  }
-  const total = await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number | string>().as('total'))
-    .executeTakeFirstOrThrow();
-  const items = await ordered.limit(page.limit).offset(page.offset).execute();
-  return { items, total: Number(total.total) };
+  return pageOrAll(
+    filtered(db, filter, now),
+    (query) => query.orderBy('response_actions.ordered_at', 'desc').orderBy('response_actions.id'),
+    page,
+  );
 }
 
 /** Writes a step conditional on the revision and status read: false when changed meanwhile. */

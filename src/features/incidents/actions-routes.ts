@@ -1,26 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { sendCsv } from '../../http/csv.js';
+import {
+  choice,
+  DocRefSchema,
+  Id,
+  nullable,
+  OrgRefSchema,
+  PageQuery,
+  pageOf,
+  UserRefSchema,
+} from '../../http/schemas.js';
 import { csvRecord } from '../audit/csv.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
 import * as service from './actions-service.js';
 import { ACTION_KINDS, ACTION_POWER, ACTION_STATUSES, ACTION_STEPS } from './actions-workflow.js';
-import { DocRefSchema, DocumentIds } from './requests-routes.js';
-
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const choice = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Text = (maxLength: number, description: string) =>
-  Type.String({ minLength: 1, maxLength, description });
-const OrgRef = Type.Object({ id: Type.String(), name: Type.String() });
-const UserRef = nullable(
-  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-);
+import {
+  DocumentIds,
+  NoteBody,
+  OfficerRefSchema,
+  OptionalNoteBody,
+  stepRoute,
+  Text,
+} from './routes-common.js';
 
 export const ActionSummarySchema = Type.Object({
   id: Type.String(),
-  organization: OrgRef,
+  organization: OrgRefSchema,
   kind: choice(ACTION_KINDS),
   description: Type.String(),
   status: choice(ACTION_STATUSES),
@@ -30,16 +37,14 @@ export const ActionSummarySchema = Type.Object({
   }),
   incidentId: nullable(Type.String()),
   breachId: nullable(Type.String()),
-  offering: nullable(OrgRef),
-  owner: UserRef,
+  offering: nullable(OrgRefSchema),
+  owner: UserRefSchema,
   orderedAt: Type.String(),
 });
 
 const ActionDetailSchema = Type.Object({
   ...ActionSummarySchema.properties,
-  orderedBy: nullable(
-    Type.Object({ userId: Type.String(), name: Type.String(), position: nullable(Type.String()) }),
-  ),
+  orderedBy: OfficerRefSchema,
   progress: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -47,12 +52,12 @@ const ActionDetailSchema = Type.Object({
       documents: Type.Array(DocRefSchema),
       marksDone: Type.Boolean(),
       at: Type.String(),
-      by: UserRef,
+      by: UserRefSchema,
     }),
   ),
   doneAt: nullable(Type.String()),
   verifiedAt: nullable(Type.String()),
-  verifiedBy: UserRef,
+  verifiedBy: UserRefSchema,
   verificationNote: nullable(
     Type.String({
       description: "The officer's last note: on verifying, rejecting, closing or cancelling",
@@ -92,8 +97,6 @@ const CSV_HEADER = [
 const readRule = access.signedIn({ organizationKinds: ['cloud_office', 'csp', 'pse'] });
 const officerRule = access.signedIn({ organizationKinds: ['cloud_office'], power: ACTION_POWER });
 const resource = { type: 'response_action', param: 'id' } as const;
-const Note = (description: string) =>
-  Type.Object({ note: Text(5000, description) }, { additionalProperties: false });
 
 /** Response actions: order, progress, verify, close (issue 7, item 5). */
 export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
@@ -101,7 +104,6 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
   { ctx },
 ) => {
   const tags = ['response actions'];
-  const detail = { 200: ActionDetailSchema };
 
   app.post(
     '/api/v1/response-actions',
@@ -148,19 +150,8 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         tags,
         summary:
           "List response actions, newest first (all in the Cloud Office; else your organization's)",
-        querystring: Type.Object({
-          ...Filter,
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-        }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(ActionSummarySchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-        },
+        querystring: Type.Object({ ...Filter, ...PageQuery }),
+        response: { 200: pageOf(ActionSummarySchema) },
       },
     },
     async (request) => {
@@ -203,11 +194,7 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
           ]),
         );
       }
-      const day = ctx.clock.now().toISOString().slice(0, 10);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="response-actions-${day}.csv"`)
-        .send(lines.join(''));
+      return sendCsv(reply, ctx.clock, 'response-actions', lines.join(''));
     },
   );
 
@@ -219,49 +206,45 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         tags,
         summary: 'One response action: its progress, verification and your next steps',
         params: Type.Object({ id: Id }),
-        response: detail,
+        response: { 200: ActionDetailSchema },
       },
     },
     async (request) => service.getAction(ctx, actorOf(request), request.params.id),
   );
 
-  app.post(
-    '/api/v1/response-actions/:id/progress',
-    {
-      config: { access: readRule, resource },
-      schema: {
-        tags,
-        summary:
-          'Record progress (users of the organization): ordered to in_progress; done to done',
-        description:
-          "Documents must be your organization's (422 unknown_documents naming the others). " +
-          'Officers cannot record progress (403).',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            text: Text(10000, 'What was done'),
-            documentIds: Type.Optional(DocumentIds),
-            done: Type.Optional(
-              Type.Boolean({ description: 'The work is done: ask for verification' }),
-            ),
-          },
-          { additionalProperties: false },
+  const step = (
+    name: string,
+    access: typeof readRule,
+    docs: { summary: string; description: string },
+  ) => ({
+    url: `/api/v1/response-actions/:id/${name}`,
+    access,
+    resource,
+    tags,
+    ...docs,
+    response: ActionDetailSchema,
+    read: service.getAction,
+  });
+
+  stepRoute(app, ctx, {
+    ...step('progress', readRule, {
+      summary: 'Record progress (users of the organization): ordered to in_progress; done to done',
+      description:
+        "Documents must be your organization's (422 unknown_documents naming the others). " +
+        'Officers cannot record progress (403).',
+    }),
+    body: Type.Object(
+      {
+        text: Text(10000, 'What was done'),
+        documentIds: Type.Optional(DocumentIds),
+        done: Type.Optional(
+          Type.Boolean({ description: 'The work is done: ask for verification' }),
         ),
-        response: detail,
       },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.recordProgress(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getAction(ctx, actor, request.params.id);
-    },
-  );
+      { additionalProperties: false },
+    ),
+    run: service.recordProgress,
+  });
 
   const officerStep = (
     name: 'verify' | 'reject' | 'cancel',
@@ -269,25 +252,11 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     description: string,
     run: typeof service.verifyAction,
   ) =>
-    app.post(
-      `/api/v1/response-actions/:id/${name}`,
-      {
-        config: { access: officerRule, resource },
-        schema: {
-          tags,
-          summary,
-          description,
-          params: Type.Object({ id: Id }),
-          body: Note('Why, for the organization and the record'),
-          response: detail,
-        },
-      },
-      async (request) => {
-        const actor = actorOf(request);
-        await run(ctx, actor, request.params.id, request.body, requestContext(request));
-        return service.getAction(ctx, actor, request.params.id);
-      },
-    );
+    stepRoute(app, ctx, {
+      ...step(name, officerRule, { summary, description }),
+      body: NoteBody('Why, for the organization and the record'),
+      run,
+    });
 
   officerStep(
     'verify',
@@ -310,35 +279,15 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     service.cancelAction,
   );
 
-  app.post(
-    '/api/v1/response-actions/:id/close',
-    {
-      config: { access: officerRule, resource },
-      schema: {
-        tags,
-        summary: 'Close a verified action (power order_response_action): verified to closed',
-        params: Type.Object({ id: Id }),
-        body: Type.Optional(
-          Type.Object(
-            { note: Type.Optional(Text(5000, 'A closing note')) },
-            {
-              additionalProperties: false,
-            },
-          ),
-        ),
-        response: detail,
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.closeAction(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getAction(ctx, actor, request.params.id);
-    },
-  );
+  stepRoute(app, ctx, {
+    url: '/api/v1/response-actions/:id/close',
+    access: officerRule,
+    resource,
+    tags,
+    summary: 'Close a verified action (power order_response_action): verified to closed',
+    response: ActionDetailSchema,
+    read: service.getAction,
+    body: OptionalNoteBody('A closing note'),
+    run: service.closeAction,
+  });
 };

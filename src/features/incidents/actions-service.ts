@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { isUniqueViolation } from '../../db/errors.js';
 import type { Database, ResponseActionsTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { holdersOf } from '../accreditation/recipients.js';
 import { actInTransaction } from '../accreditation/service.js';
-import { recordAuditEvent } from '../audit/service.js';
-import {
-  auditActor,
-  isOfficeStaff,
-  positionFor,
-  type Actor,
-  type RequestContext,
-} from '../identity/actor.js';
-import { emitEvent, type EventType } from '../notifications/events.js';
+import { documentRefs, type DocRef } from '../documents/repo.js';
+import { isOfficeStaff, positionFor, type Actor, type RequestContext } from '../identity/actor.js';
+import type { EventType } from '../notifications/events.js';
 import { dayOf } from '../office/positions.js';
-import { enqueueEmail } from '../outbox/service.js';
 import * as repo from './actions-repo.js';
 import {
   ACTION_POWER,
@@ -28,15 +20,18 @@ import {
   type ActionStatus,
   type ActionStep,
 } from './actions-workflow.js';
-import { documentRefs, findUser, userRefs, type DocRef, type UserRef } from './requests-repo.js';
+import { findUser, userRefs, type UserRef } from './requests-repo.js';
+import { checkDueAt, type InputProblem } from './requests-workflow.js';
 import {
   checkAddressee,
   checkDocuments,
   inputRefused,
+  inTransaction as stepTransaction,
+  recordStep,
   responderEmails,
-} from './requests-service.js';
-import { checkDueAt, type InputProblem } from './requests-workflow.js';
-import { appendTimeline, type TimelineType } from './timeline.js';
+  stepRefused,
+} from './steps.js';
+import type { TimelineType } from './timeline.js';
 
 /**
  * Response actions (issue 7, item 5). Every step is one transaction: the action row (written only
@@ -120,18 +115,6 @@ export async function actionsOf(
   return summaries(ctx, items.reverse());
 }
 
-async function mail(
-  ctx: AppContext,
-  trx: Kysely<Database>,
-  recipients: readonly string[],
-  subject: string,
-  text: string,
-): Promise<void> {
-  for (const to of new Set(recipients)) {
-    await enqueueEmail(trx, { to, subject: `Cloud Office: ${subject}`, text }, ctx.clock);
-  }
-}
-
 /** The action's owner (while active) and the organization's responders. */
 async function organizationSide(
   trx: Kysely<Database>,
@@ -155,14 +138,6 @@ async function ordererEmails(
   return holdersOf(trx, ACTION_POWER, day);
 }
 
-function timelineActor(actor: Actor) {
-  return {
-    userId: actor.userId,
-    organizationId: actor.organizationId,
-    position: positionFor(actor, isOfficeStaff(actor) ? ACTION_POWER : undefined),
-  };
-}
-
 function changedMeanwhile(): AppError {
   return AppError.conflict(
     'action_changed',
@@ -170,13 +145,8 @@ function changedMeanwhile(): AppError {
   );
 }
 
-async function inTransaction<T>(ctx: AppContext, work: (trx: Kysely<Database>) => Promise<T>) {
-  try {
-    return await ctx.db.transaction().execute(work);
-  } catch (error) {
-    if (isUniqueViolation(error)) throw changedMeanwhile();
-    throw error;
-  }
+function inTransaction<T>(ctx: AppContext, work: (trx: Kysely<Database>) => Promise<T>) {
+  return stepTransaction(ctx, changedMeanwhile, work);
 }
 
 async function load(db: Kysely<Database>, id: string): Promise<repo.ActionListRow> {
@@ -296,40 +266,33 @@ export async function orderAction(
       dueAt: due.dueAt,
       organizationId: input.organizationId,
     };
-    if (incident) {
-      await appendTimeline(trx, {
-        incidentId: incident.id,
-        type: 'action_ordered',
-        data: { ...data, description },
-        actor: timelineActor(actor),
-        at,
-      });
-    }
-    await emitEvent(trx, ctx.clock, {
-      type: 'response_action.ordered',
-      data: {
-        id,
-        organizationId: input.organizationId,
-        kind: input.kind,
-        incidentId: row.incident_id,
-        breachId: row.breach_id,
-        offeringId: row.offering_id,
-        dueAt: due.dueAt,
+    await recordStep(ctx, trx, {
+      actor,
+      power: ACTION_POWER,
+      at,
+      timeline: incident
+        ? { incidentId: incident.id, type: 'action_ordered', data: { ...data, description } }
+        : null,
+      event: {
+        type: 'response_action.ordered',
+        data: {
+          id,
+          organizationId: input.organizationId,
+          kind: input.kind,
+          incidentId: row.incident_id,
+          breachId: row.breach_id,
+          offeringId: row.offering_id,
+          dueAt: due.dueAt,
+        },
       },
-    });
-    await mail(
-      ctx,
-      trx,
-      await organizationSide(trx, row),
-      `response action ordered: ${KIND_PHRASES[input.kind]}`,
-      `The Cloud Office orders your organization to ${KIND_PHRASES[input.kind]} by ${due.dueAt}:\n\n${description}\n\nRecord progress and evidence in the portal under Response actions.`,
-    );
-    await recordAuditEvent(
-      trx,
-      {
-        actor: auditActor(actor, ACTION_POWER),
+      mail: {
+        recipients: (trx) => organizationSide(trx, row),
+        subject: `response action ordered: ${KIND_PHRASES[input.kind]}`,
+        text: `The Cloud Office orders your organization to ${KIND_PHRASES[input.kind]} by ${due.dueAt}:\n\n${description}\n\nRecord progress and evidence in the portal under Response actions.`,
+      },
+      audit: {
+        power: ACTION_POWER,
         action: 'response_action.order',
-        outcome: 'success',
         target: { type: 'response_action', id },
         summary: {
           after: {
@@ -345,8 +308,7 @@ export async function orderAction(
         },
         requestId: context.requestId,
       },
-      ctx.clock,
-    );
+    });
   });
   return id;
 }
@@ -445,9 +407,7 @@ async function step(
     actor,
     markDone,
   );
-  if (!checked.ok) {
-    throw new AppError(checked.code === 'not_permitted' ? 403 : 409, checked.code, checked.message);
-  }
+  if (!checked.ok) throw stepRefused(checked);
   const at = ctx.clock.now().toISOString();
   const effect = await prepare(row, at);
   await inTransaction(ctx, async (trx) => {
@@ -460,43 +420,37 @@ async function step(
     if (!written) throw changedMeanwhile();
     if (effect.within) await effect.within(trx);
     const data = { actionId: id, kind: row.kind, status: checked.to, ...effect.data };
-    if (row.incident_id !== null) {
-      await appendTimeline(trx, {
-        incidentId: row.incident_id,
-        type: effect.timeline,
-        data,
-        actor: timelineActor(actor),
-        at,
-      });
-    }
-    await emitEvent(trx, ctx.clock, {
-      type: effect.event,
-      data: {
-        id,
-        organizationId: row.organization_id,
-        incidentId: row.incident_id,
-        breachId: row.breach_id,
-        kind: row.kind,
-        status: checked.to,
-        ...effect.data,
+    await recordStep(ctx, trx, {
+      actor,
+      power: ACTION_POWER,
+      at,
+      timeline:
+        row.incident_id === null
+          ? null
+          : { incidentId: row.incident_id, type: effect.timeline, data },
+      event: {
+        type: effect.event,
+        data: {
+          id,
+          organizationId: row.organization_id,
+          incidentId: row.incident_id,
+          breachId: row.breach_id,
+          kind: row.kind,
+          status: checked.to,
+          ...effect.data,
+        },
       },
-    });
-    if (effect.recipients) {
-      await mail(ctx, trx, await effect.recipients(trx), effect.subject, effect.text);
-    }
-    const power = checked.row.by.kind === 'power' ? checked.row.by.power : undefined;
-    await recordAuditEvent(
-      trx,
-      {
-        actor: auditActor(actor, power),
+      mail: effect.recipients
+        ? { recipients: effect.recipients, subject: effect.subject, text: effect.text }
+        : null,
+      audit: {
+        power: checked.row.by.kind === 'power' ? checked.row.by.power : undefined,
         action: `response_action.${name}`,
-        outcome: 'success',
         target: { type: 'response_action', id },
         summary: { before: { status: row.status }, after: { status: checked.to, ...effect.data } },
         requestId: context.requestId,
       },
-      ctx.clock,
-    );
+    });
   });
 }
 

@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { choice, DocRefSchema, nullable, OrgRefSchema, UserRefSchema } from '../../http/schemas.js';
 import { csvRecord } from '../audit/csv.js';
 import {
   finalReportDueAt,
@@ -19,22 +20,11 @@ import type {
 
 /** How incidents look over the API: TypeBox schemas and the functions that fill them. */
 
-const choice = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-
 export const SEVERITY_VALUES = ['low', 'medium', 'high', 'critical'] as const;
 
-const OrgRef = Type.Object({ id: Type.String(), name: Type.String() });
-const UserRef = nullable(
-  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-);
-const DocRef = Type.Object({
-  id: Type.String(),
-  fileName: Type.String(),
-  mediaType: Type.String(),
-  size: Type.Integer(),
-});
+const OrgRef = OrgRefSchema;
+const UserRef = UserRefSchema;
+const DocRef = DocRefSchema;
 
 export const IncidentSummarySchema = Type.Object({
   id: Type.String(),

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { Id, nullable } from '../../http/schemas.js';
 import { access, actorOf } from '../identity/access.js';
 import { DELAY_BANDS, incidentDashboard } from './dashboard.js';
 import { IncidentDetailSchema } from './presenter.js';
 import * as service from './service.js';
 import { renderIncidentSummary } from './summary-pdf.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });
 const Month = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM (UTC)' });
 

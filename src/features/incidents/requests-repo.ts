@@ -1,9 +1,10 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { pageOrAll, type Page } from '../../db/pagination.js';
 import type { Database, ReportRequestsTable, ReportRequestStatus } from '../../db/schema.js';
 
 /**
  * Storage of incident-report requests, and the look-ups that requests and response actions share
- * (documents, people, organizations, incidents, holders of a post).
+ * (people, organizations, incidents, holders of a post).
  */
 
 type Db = Kysely<Database>;
@@ -14,51 +15,10 @@ export type RequestListRow = RequestRow & {
   incident_title: string | null;
 };
 
-export interface DocRef {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-}
-
 export interface UserRef {
   id: string;
   name: string;
   email: string;
-}
-
-/** The documents `ids` refers to, in the order given (ids not found are left out). */
-export async function documentRefs(db: Db, ids: readonly string[]): Promise<DocRef[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('documents')
-    .select(['id', 'file_name', 'media_type', 'size'])
-    .where('id', 'in', [...ids])
-    .execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    return row
-      ? [{ id: row.id, fileName: row.file_name, mediaType: row.media_type, size: row.size }]
-      : [];
-  });
-}
-
-/** The ids among `ids` that are not documents of `organizationId` (missing or someone else's). */
-export async function foreignDocuments(
-  db: Db,
-  organizationId: string,
-  ids: readonly string[],
-): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const own = await db
-    .selectFrom('documents')
-    .select('id')
-    .where('id', 'in', [...ids])
-    .where('organization_id', '=', organizationId)
-    .execute();
-  const found = new Set(own.map((r) => r.id));
-  return [...new Set(ids)].filter((id) => !found.has(id));
 }
 
 /** People by id, as `UserRef`s. */
@@ -182,22 +142,13 @@ export async function listRequests(
   db: Db,
   filter: RequestFilter,
   now: string,
-  page?: { limit: number; offset: number },
+  page?: Page,
 ): Promise<{ items: RequestListRow[]; total: number }> {
-  const query = filtered(db, filter, now);
-  const ordered = query
-    .orderBy('report_requests.requested_at', 'desc')
-    .orderBy('report_requests.id');
-  if (!page) {
-    const items = await ordered.execute();
-    return { items, total: items.length };
-  }
-  const total = await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number | string>().as('total'))
-    .executeTakeFirstOrThrow();
-  const items = await ordered.limit(page.limit).offset(page.offset).execute();
-  return { items, total: Number(total.total) };
+  return pageOrAll(
+    filtered(db, filter, now),
+    (query) => query.orderBy('report_requests.requested_at', 'desc').orderBy('report_requests.id'),
+    page,
+  );
 }
 
 /** Requests of an incident, oldest first (for the incident's page). */

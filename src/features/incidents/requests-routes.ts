@@ -1,38 +1,34 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { sendCsv } from '../../http/csv.js';
+import {
+  choice,
+  DocRefSchema,
+  Id,
+  Instant,
+  nullable,
+  OrgRefSchema,
+  PageQuery,
+  pageOf,
+  UserRefSchema,
+} from '../../http/schemas.js';
 import { csvRecord } from '../audit/csv.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
 import * as service from './requests-service.js';
+import {
+  DocumentIds,
+  NoteBody,
+  OfficerRefSchema,
+  OptionalNoteBody,
+  stepRoute,
+  Text,
+} from './routes-common.js';
 import { REQUEST_ACTIONS, REQUEST_POWER, REQUEST_STATUSES } from './requests-workflow.js';
-
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const choice = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Text = (maxLength: number, description: string) =>
-  Type.String({ minLength: 1, maxLength, description });
-const Instant = (description: string) =>
-  Type.String({ format: 'date-time', description: `${description} (ISO-8601 instant)` });
-const OrgRef = Type.Object({ id: Type.String(), name: Type.String() });
-const UserRef = nullable(
-  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-);
-export const DocRefSchema = Type.Object({
-  id: Type.String(),
-  fileName: Type.String(),
-  mediaType: Type.String(),
-  size: Type.Integer(),
-});
-export const DocumentIds = Type.Array(Id, {
-  maxItems: 20,
-  uniqueItems: true,
-  description: 'Documents of your organization, uploaded first with POST /api/v1/documents',
-});
 
 export const RequestSummarySchema = Type.Object({
   id: Type.String(),
-  organization: OrgRef,
+  organization: OrgRefSchema,
   incidentId: nullable(Type.String()),
   subject: Type.String(),
   status: choice(REQUEST_STATUSES),
@@ -47,16 +43,14 @@ const RequestDetailSchema = Type.Object({
   ...RequestSummarySchema.properties,
   incidentTitle: nullable(Type.String()),
   questions: Type.Array(Type.String()),
-  requestedBy: nullable(
-    Type.Object({ userId: Type.String(), name: Type.String(), position: nullable(Type.String()) }),
-  ),
+  requestedBy: OfficerRefSchema,
   answer: nullable(
     Type.Object({
       text: Type.String(),
       answers: Type.Array(Type.String()),
       documents: Type.Array(DocRefSchema),
       answeredAt: Type.String(),
-      answeredBy: UserRef,
+      answeredBy: UserRefSchema,
     }),
   ),
   escalations: Type.Array(
@@ -103,7 +97,6 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
   { ctx },
 ) => {
   const tags = ['report requests'];
-  const detail = { 200: RequestDetailSchema };
 
   app.post(
     '/api/v1/report-requests',
@@ -147,19 +140,8 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
         tags,
         summary:
           "List report requests, newest first (all in the Cloud Office; else your organization's)",
-        querystring: Type.Object({
-          ...Filter,
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-        }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(RequestSummarySchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-        },
+        querystring: Type.Object({ ...Filter, ...PageQuery }),
+        response: { 200: pageOf(RequestSummarySchema) },
       },
     },
     async (request) => {
@@ -199,11 +181,7 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
           ]),
         );
       }
-      const day = ctx.clock.now().toISOString().slice(0, 10);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="report-requests-${day}.csv"`)
-        .send(lines.join(''));
+      return sendCsv(reply, ctx.clock, 'report-requests', lines.join(''));
     },
   );
 
@@ -215,143 +193,75 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
         tags,
         summary: 'One report request: its questions, answer, escalations and your next steps',
         params: Type.Object({ id: Id }),
-        response: detail,
+        response: { 200: RequestDetailSchema },
       },
     },
     async (request) => service.getRequest(ctx, actorOf(request), request.params.id),
   );
 
-  app.post(
-    '/api/v1/report-requests/:id/answer',
-    {
-      config: { access: readRule, resource },
-      schema: {
-        tags,
-        summary: 'Answer a report request (users of the organization asked)',
-        description:
-          'From open to answered. answers, when given, are one per question in order; documents ' +
-          "must be your organization's (422 unknown_documents naming the others). An answer after " +
-          'the due date is taken; the duty check records the lateness. Officers cannot answer (403).',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            text: Text(20000, 'The answer'),
-            answers: Type.Optional(
-              Type.Array(Type.String({ maxLength: 20000 }), {
-                maxItems: 30,
-                description: 'One answer per question, in order',
-              }),
-            ),
-            documentIds: Type.Optional(DocumentIds),
-          },
-          { additionalProperties: false },
-        ),
-        response: detail,
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.answerRequest(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getRequest(ctx, actor, request.params.id);
-    },
-  );
+  const step = (
+    name: string,
+    access: typeof readRule,
+    docs: { summary: string; description?: string },
+  ) => ({
+    url: `/api/v1/report-requests/:id/${name}`,
+    access,
+    resource,
+    tags,
+    ...docs,
+    response: RequestDetailSchema,
+    read: service.getRequest,
+  });
 
-  app.post(
-    '/api/v1/report-requests/:id/accept',
-    {
-      config: { access: officerRule, resource },
-      schema: {
-        tags,
-        summary: 'Accept the answer (power request_incident_report): answered to accepted',
-        params: Type.Object({ id: Id }),
-        body: Type.Optional(
-          Type.Object(
-            { note: Type.Optional(Text(5000, 'A note to the organization')) },
-            {
-              additionalProperties: false,
-            },
-          ),
+  stepRoute(app, ctx, {
+    ...step('answer', readRule, {
+      summary: 'Answer a report request (users of the organization asked)',
+      description:
+        'From open to answered. answers, when given, are one per question in order; documents ' +
+        "must be your organization's (422 unknown_documents naming the others). An answer after " +
+        'the due date is taken; the duty check records the lateness. Officers cannot answer (403).',
+    }),
+    body: Type.Object(
+      {
+        text: Text(20000, 'The answer'),
+        answers: Type.Optional(
+          Type.Array(Type.String({ maxLength: 20000 }), {
+            maxItems: 30,
+            description: 'One answer per question, in order',
+          }),
         ),
-        response: detail,
+        documentIds: Type.Optional(DocumentIds),
       },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.acceptRequest(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getRequest(ctx, actor, request.params.id);
-    },
-  );
+      { additionalProperties: false },
+    ),
+    run: service.answerRequest,
+  });
 
-  app.post(
-    '/api/v1/report-requests/:id/return',
-    {
-      config: { access: officerRule, resource },
-      schema: {
-        tags,
-        summary: 'Return the answer for more, with a new due date: answered to open',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            note: Text(5000, 'What more is needed'),
-            dueAt: Instant('The new due date, in the future'),
-          },
-          { additionalProperties: false },
-        ),
-        response: detail,
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.returnRequest(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getRequest(ctx, actor, request.params.id);
-    },
-  );
+  stepRoute(app, ctx, {
+    ...step('accept', officerRule, {
+      summary: 'Accept the answer (power request_incident_report): answered to accepted',
+    }),
+    body: OptionalNoteBody('A note to the organization'),
+    run: service.acceptRequest,
+  });
 
-  app.post(
-    '/api/v1/report-requests/:id/withdraw',
-    {
-      config: { access: officerRule, resource },
-      schema: {
-        tags,
-        summary: 'Withdraw an open request: open to withdrawn',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          { note: Text(5000, 'Why it is withdrawn') },
-          {
-            additionalProperties: false,
-          },
-        ),
-        response: detail,
+  stepRoute(app, ctx, {
+    ...step('return', officerRule, {
+      summary: 'Return the answer for more, with a new due date: answered to open',
+    }),
+    body: Type.Object(
+      {
+        note: Text(5000, 'What more is needed'),
+        dueAt: Instant('The new due date, in the future'),
       },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      await service.withdrawRequest(
-        ctx,
-        actor,
-        request.params.id,
-        request.body,
-        requestContext(request),
-      );
-      return service.getRequest(ctx, actor, request.params.id);
-    },
-  );
+      { additionalProperties: false },
+    ),
+    run: service.returnRequest,
+  });
+
+  stepRoute(app, ctx, {
+    ...step('withdraw', officerRule, { summary: 'Withdraw an open request: open to withdrawn' }),
+    body: NoteBody('Why it is withdrawn'),
+    run: service.withdrawRequest,
+  });
 };

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import type { Page } from '../../db/pagination.js';
 import type { Database, ReportRequestsTable } from '../../db/schema.js';
-import { AppError, type ProblemIssue } from '../../errors.js';
-import { holdersOf, organizationEmails } from '../accreditation/recipients.js';
-import { recordAuditEvent } from '../audit/service.js';
-import {
-  auditActor,
-  isOfficeStaff,
-  positionFor,
-  type Actor,
-  type RequestContext,
-} from '../identity/actor.js';
-import type { Role } from '../identity/roles.js';
-import { emitEvent, type EventType } from '../notifications/events.js';
+import { AppError } from '../../errors.js';
+import { holdersOf } from '../accreditation/recipients.js';
+import { documentRefs, type DocRef } from '../documents/repo.js';
+import { isOfficeStaff, positionFor, type Actor, type RequestContext } from '../identity/actor.js';
+import type { EventType } from '../notifications/events.js';
 import { dayOf } from '../office/positions.js';
-import { enqueueEmail } from '../outbox/service.js';
 import * as repo from './requests-repo.js';
 import {
   allowedRequestActions,
@@ -29,7 +21,16 @@ import {
   type RequestAction,
   type RequestStatus,
 } from './requests-workflow.js';
-import { appendTimeline, type TimelineType } from './timeline.js';
+import {
+  checkAddressee,
+  checkDocuments,
+  inputRefused,
+  inTransaction as stepTransaction,
+  recordStep,
+  responderEmails,
+  stepRefused,
+} from './steps.js';
+import type { TimelineType } from './timeline.js';
 
 /**
  * Incident-report requests (issue 7, item 4). Every step is one transaction: the request row
@@ -37,14 +38,6 @@ import { appendTimeline, type TimelineType } from './timeline.js';
  * request is about an incident, the webhook event, the e-mail to whoever must act next, and the
  * audit event last. A refusal stores nothing; a 403 is audited by the access hook.
  */
-
-/** The roles of an organization told of a new request or action: those who answer for it. */
-export const RESPONDER_ROLES: readonly Role[] = [
-  'csp_admin',
-  'csp_security_officer',
-  'pse_admin',
-  'pse_data_owner',
-];
 
 export interface EscalationTaken {
   step: number;
@@ -72,7 +65,7 @@ export interface RequestDetail extends RequestSummary {
   answer: {
     text: string;
     answers: string[];
-    documents: repo.DocRef[];
+    documents: DocRef[];
     answeredAt: string;
     answeredBy: repo.UserRef | null;
   } | null;
@@ -114,98 +107,6 @@ export async function requestsOfIncident(
   );
 }
 
-/** Refuses the input with every problem found, each with its pointer. */
-export function inputRefused(code: string, message: string, problems: InputProblem[]): AppError {
-  const issues: ProblemIssue[] = problems.map((p) => ({
-    in: 'body',
-    pointer: p.pointer,
-    message: p.message,
-  }));
-  return new AppError(
-    422,
-    code,
-    `${message}: ${problems.map((p) => p.message).join('; ')}. Nothing was stored.`,
-    issues,
-  );
-}
-
-/** Documents named as evidence must be the acting organization's own (422 naming the others). */
-export async function checkDocuments(
-  db: Kysely<Database>,
-  organizationId: string,
-  ids: readonly string[],
-): Promise<void> {
-  const foreign = await repo.foreignDocuments(db, organizationId, ids);
-  if (foreign.length === 0) return;
-  throw new AppError(
-    422,
-    'unknown_documents',
-    `These documents are not your organization's (upload them first with POST /api/v1/documents): ${foreign.join(', ')}. Nothing was stored.`,
-    foreign.map((id) => ({
-      in: 'body',
-      pointer: `/documentIds/${ids.indexOf(id)}`,
-      message: `${id} is not a document of your organization`,
-    })),
-  );
-}
-
-/**
- * The organization a request or an action is addressed to: an active CSP or PSE. With an
- * incident, the incident must be that organization's own report, or (for a CSP) name one of its
- * offerings, so that nobody learns of another organization's incident through a request.
- */
-export async function checkAddressee(
-  db: Kysely<Database>,
-  organizationId: string,
-  incidentId: string | undefined,
-): Promise<{ problems: InputProblem[]; incident: { id: string; title: string } | null }> {
-  const problems: InputProblem[] = [];
-  const organization = await repo.findOrganization(db, organizationId);
-  if (
-    !organization ||
-    (organization.kind !== 'csp' && organization.kind !== 'pse') ||
-    organization.status !== 'active'
-  ) {
-    problems.push({
-      pointer: '/organizationId',
-      message: `${JSON.stringify(organizationId)} is not an active cloud service provider or public service entity`,
-    });
-  }
-  let incident: { id: string; title: string } | null = null;
-  if (incidentId !== undefined) {
-    const found = await repo.findIncident(db, incidentId);
-    const offerings = found ? (JSON.parse(found.offering_ids) as string[]) : [];
-    const related =
-      found !== undefined &&
-      (found.organization_id === organizationId ||
-        (await repo.offeringOwners(db, offerings)).has(organizationId));
-    if (!found) {
-      problems.push({
-        pointer: '/incidentId',
-        message: `there is no incident ${JSON.stringify(incidentId)}`,
-      });
-    } else if (!related) {
-      problems.push({
-        pointer: '/incidentId',
-        message:
-          'the incident was neither reported by this organization nor names one of its offerings',
-      });
-    } else {
-      incident = { id: found.id, title: found.title };
-    }
-  }
-  return { problems, incident };
-}
-
-/** The organization's answering people, or everyone active there when it has none of those roles. */
-export async function responderEmails(
-  db: Kysely<Database>,
-  organizationId: string,
-): Promise<string[]> {
-  const responders = await organizationEmails(db, organizationId, RESPONDER_ROLES);
-  return responders.length > 0 ? responders : organizationEmails(db, organizationId);
-}
-
 /** The officer who asked, while active; else every holder of the power to ask today. */
 async function requesterEmails(
   db: Kysely<Database>,
@@ -219,26 +120,8 @@ async function requesterEmails(
   return holdersOf(db, REQUEST_POWER, day);
 }
 
-async function mail(
-  ctx: AppContext,
-  trx: Kysely<Database>,
-  recipients: readonly string[],
-  subject: string,
-  text: string,
-): Promise<void> {
-  for (const to of recipients) {
-    await enqueueEmail(trx, { to, subject: `Cloud Office: ${subject}`, text }, ctx.clock);
-  }
-}
-
-function timelineActor(actor: Actor | null) {
-  return actor
-    ? {
-        userId: actor.userId,
-        organizationId: actor.organizationId,
-        position: positionFor(actor, isOfficeStaff(actor) ? REQUEST_POWER : undefined),
-      }
-    : null;
+function inTransaction<T>(ctx: AppContext, work: (trx: Kysely<Database>) => Promise<T>) {
+  return stepTransaction(ctx, changedMeanwhile, work);
 }
 
 function changedMeanwhile(): AppError {
@@ -252,16 +135,6 @@ async function load(db: Kysely<Database>, id: string): Promise<repo.RequestListR
   const row = await repo.findRequest(db, id);
   if (!row) throw AppError.notFound(`There is no report request ${JSON.stringify(id)}.`);
   return row;
-}
-
-async function inTransaction<T>(ctx: AppContext, work: (trx: Kysely<Database>) => Promise<T>) {
-  try {
-    return await ctx.db.transaction().execute(work);
-  } catch (error) {
-    // Two timeline entries written at once at the same position: one wins.
-    if (isUniqueViolation(error)) throw changedMeanwhile();
-    throw error;
-  }
 }
 
 /** Who sees what: officers every request; others their own organization's. */
@@ -328,38 +201,40 @@ export async function openRequest(
       revision: 1,
       updated_at: at,
     });
-    if (incident) {
-      await appendTimeline(trx, {
-        incidentId: incident.id,
-        type: 'request_opened',
-        data: { requestId: id, subject, dueAt: due.dueAt, organizationId: input.organizationId },
-        actor: timelineActor(actor),
-        at,
-      });
-    }
-    await emitEvent(trx, ctx.clock, {
-      type: 'report_request.opened',
-      data: {
-        id,
-        organizationId: input.organizationId,
-        incidentId: incident?.id ?? null,
-        subject,
-        dueAt: due.dueAt,
+    await recordStep(ctx, trx, {
+      actor,
+      power: REQUEST_POWER,
+      at,
+      timeline: incident
+        ? {
+            incidentId: incident.id,
+            type: 'request_opened',
+            data: {
+              requestId: id,
+              subject,
+              dueAt: due.dueAt,
+              organizationId: input.organizationId,
+            },
+          }
+        : null,
+      event: {
+        type: 'report_request.opened',
+        data: {
+          id,
+          organizationId: input.organizationId,
+          incidentId: incident?.id ?? null,
+          subject,
+          dueAt: due.dueAt,
+        },
       },
-    });
-    await mail(
-      ctx,
-      trx,
-      await responderEmails(trx, input.organizationId),
-      `report requested: ${subject}`,
-      `The Cloud Office asks your organization for a report${incident ? ` about the incident "${incident.title}"` : ''}, due by ${due.dueAt}:\n\n- ${questions.join('\n- ')}\n\nAnswer it in the portal under Report requests.`,
-    );
-    await recordAuditEvent(
-      trx,
-      {
-        actor: auditActor(actor, REQUEST_POWER),
+      mail: {
+        recipients: (trx) => responderEmails(trx, input.organizationId),
+        subject: `report requested: ${subject}`,
+        text: `The Cloud Office asks your organization for a report${incident ? ` about the incident "${incident.title}"` : ''}, due by ${due.dueAt}:\n\n- ${questions.join('\n- ')}\n\nAnswer it in the portal under Report requests.`,
+      },
+      audit: {
+        power: REQUEST_POWER,
         action: 'report_request.open',
-        outcome: 'success',
         target: { type: 'report_request', id },
         summary: {
           after: {
@@ -373,22 +248,16 @@ export async function openRequest(
         },
         requestId: context.requestId,
       },
-      ctx.clock,
-    );
+    });
   });
   return id;
-}
-
-export interface ListPage {
-  limit: number;
-  offset: number;
 }
 
 export async function listRequests(
   ctx: AppContext,
   actor: Actor,
   filter: repo.RequestFilter,
-  page?: ListPage,
+  page?: Page,
 ): Promise<{ items: RequestSummary[]; total: number }> {
   const now = ctx.clock.now();
   const result = await repo.listRequests(ctx.db, scope(actor, filter), now.toISOString(), page);
@@ -418,7 +287,7 @@ export async function getRequest(
         ? {
             text: stored.text,
             answers: stored.answers,
-            documents: await repo.documentRefs(ctx.db, stored.documentIds),
+            documents: await documentRefs(ctx.db, stored.documentIds),
             answeredAt: row.answered_at,
             answeredBy:
               row.answered_by_user_id === null
@@ -465,9 +334,7 @@ async function step(
     action,
     actor,
   );
-  if (!checked.ok) {
-    throw new AppError(checked.code === 'not_permitted' ? 403 : 409, checked.code, checked.message);
-  }
+  if (!checked.ok) throw stepRefused(checked);
   const at = ctx.clock.now().toISOString();
   const effect = await prepare(row, at);
   await inTransaction(ctx, async (trx) => {
@@ -478,39 +345,37 @@ async function step(
       { ...effect.set, status: checked.to, updated_at: at },
     );
     if (!written) throw changedMeanwhile();
-    if (row.incident_id !== null) {
-      await appendTimeline(trx, {
-        incidentId: row.incident_id,
-        type: effect.timeline,
-        data: { requestId: id, subject: row.subject, status: checked.to, ...effect.data },
-        actor: timelineActor(actor),
-        at,
-      });
-    }
-    await emitEvent(trx, ctx.clock, {
-      type: effect.event,
-      data: {
-        id,
-        organizationId: row.organization_id,
-        incidentId: row.incident_id,
-        status: checked.to,
-        ...effect.data,
+    await recordStep(ctx, trx, {
+      actor,
+      power: REQUEST_POWER,
+      at,
+      timeline:
+        row.incident_id === null
+          ? null
+          : {
+              incidentId: row.incident_id,
+              type: effect.timeline,
+              data: { requestId: id, subject: row.subject, status: checked.to, ...effect.data },
+            },
+      event: {
+        type: effect.event,
+        data: {
+          id,
+          organizationId: row.organization_id,
+          incidentId: row.incident_id,
+          status: checked.to,
+          ...effect.data,
+        },
       },
-    });
-    await mail(ctx, trx, await effect.recipients(trx), effect.subject, effect.text);
-    const power = checked.row.by.kind === 'power' ? checked.row.by.power : undefined;
-    await recordAuditEvent(
-      trx,
-      {
-        actor: auditActor(actor, power),
+      mail: { recipients: effect.recipients, subject: effect.subject, text: effect.text },
+      audit: {
+        power: checked.row.by.kind === 'power' ? checked.row.by.power : undefined,
         action: `report_request.${action}`,
-        outcome: 'success',
         target: { type: 'report_request', id },
         summary: { before: { status: row.status }, after: { status: checked.to, ...effect.data } },
         requestId: context.requestId,
       },
-      ctx.clock,
-    );
+    });
   });
 }
 

@@ -2,14 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { choice, Id, PageQuery, pageOf } from '../../http/schemas.js';
 import { access, actorOf, requestContext } from '../identity/access.js';
 import { INCIDENT_STATUSES, TRANSITION_TARGETS } from './lifecycle.js';
 import { IncidentDetailSchema, IncidentSummarySchema, SEVERITY_VALUES } from './presenter.js';
 import * as service from './service.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-const choice = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values], ...(description ? { description } : {}) }));
 const Text = (maxLength: number, description: string) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 const Ids = (maxItems: number, description: string) =>
@@ -128,19 +126,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       schema: {
         tags,
         summary: 'List incidents (every organization’s in the Cloud Office; your own otherwise)',
-        querystring: Type.Object({
-          ...Filters,
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-        }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(IncidentSummarySchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-        },
+        querystring: Type.Object({ ...Filters, ...PageQuery }),
+        response: { 200: pageOf(IncidentSummarySchema) },
       },
     },
     async (request) => service.listIncidents(ctx, actorOf(request), request.query),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { describe, it } from 'node:test';
+import { pdfShownText } from '../../../test/helpers/pdf.js';
 import { monthsEnding } from './dashboard.js';
 import {
   duration,
@@ -61,30 +61,11 @@ const incident: SummaryIncident = {
   breaches: [{ dutyCode: 'report-breach', status: 'open', severity: 'medium' }],
 };
 
-/** The strings a PDF's content streams show (hex-encoded by pdfkit), inflated. */
-function shownText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  let text = '';
-  for (const match of raw.matchAll(/stream\r?\n/g)) {
-    const start = match.index + match[0].length;
-    const bytes = pdf.subarray(start, raw.indexOf('endstream', start));
-    let body: string;
-    try {
-      body = zlib.inflateSync(bytes).toString('latin1');
-    } catch {
-      body = bytes.toString('latin1');
-    }
-    for (const piece of body.matchAll(/<([0-9a-fA-F]+)>/g))
-      text += Buffer.from(piece[1] ?? '', 'hex').toString('latin1');
-  }
-  return text;
-}
-
 describe('the incident summary PDF', () => {
   it('prints the title, the delay with the late flag, the deadlines and the owner change', async () => {
     const pdf = await renderIncidentSummary(incident, '2026-12-06T04:00:00.000Z');
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
-    const text = shownText(pdf);
+    const text = pdfShownText(pdf);
     for (const expected of [
       'Mailbox exposed to the internet',
       'Ministry of Examples',
@@ -109,7 +90,7 @@ describe('the incident summary PDF', () => {
         data: { text: `Update ${i + 1}` },
       })),
     };
-    const text = shownText(await renderIncidentSummary(long, '2026-12-06T04:00:00.000Z'));
+    const text = pdfShownText(await renderIncidentSummary(long, '2026-12-06T04:00:00.000Z'));
     const pages = /page 1 of (\d+)/.exec(text)?.[1];
     assert.ok(Number(pages) >= 2, `${pages} pages`);
     assert.ok(text.includes(`page ${pages} of ${pages}`));

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { takeHeadingFocus, useFlash } from '../router';
 import { format, strings } from '../strings';
+import type { Loaded } from '../useApi';
 
 /**
  * The heading of a page. It names the page in the window title, and after a navigation inside the
@@ -81,6 +82,30 @@ export function Section({
   );
 }
 
+/**
+ * A panel for one form or step inside a page, a region labelled by its own heading (`level` 4
+ * inside a section, 3 on its own).
+ */
+export function FormPanel({
+  id,
+  title,
+  level = 4,
+  children,
+}: {
+  id: string;
+  title: ReactNode;
+  level?: 3 | 4;
+  children: ReactNode;
+}) {
+  const Heading = level === 3 ? 'h3' : 'h4';
+  return (
+    <div className="panel" role="region" aria-labelledby={`${id}-heading`}>
+      <Heading id={`${id}-heading`}>{title}</Heading>
+      {children}
+    </div>
+  );
+}
+
 /** Waiting for the server; announced politely. */
 export function Loading({ label = strings.loading }: { label?: string }) {
   return (
@@ -103,4 +128,22 @@ export function LoadError({ detail, onRetry }: { detail: string; onRetry?: () =>
       )}
     </div>
   );
+}
+
+/**
+ * What a page shows of a record it loads: the failure to load it (with a retry), a wait, or
+ * `children` drawn with the record.
+ */
+export function LoadedRecord<T>({
+  loaded,
+  record,
+  children,
+}: {
+  loaded: Pick<Loaded<T>, 'error' | 'reload'>;
+  record: T | undefined;
+  children: (record: T) => ReactNode;
+}) {
+  if (loaded.error) return <LoadError detail={loaded.error.detail} onRetry={loaded.reload} />;
+  if (record === undefined) return <Loading />;
+  return <>{children(record)}</>;
 }

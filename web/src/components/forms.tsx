@@ -115,6 +115,15 @@ export function useSubmit() {
   return { busy, problem, setProblem, run, onSubmit, summary, fail };
 }
 
+/** A select's options: the empty value first ("Any status", "Choose one"), then each value by its name. */
+export function optionsWithBlank<V extends string>(
+  blank: string,
+  values: readonly V[],
+  name: (value: V) => string,
+): { value: string; label: string }[] {
+  return [{ value: '', label: blank }, ...values.map((value) => ({ value, label: name(value) }))];
+}
+
 export function fieldId(form: string, name: string): string {
   return `${form}-${name}`;
 }
@@ -361,6 +370,107 @@ export function CheckboxField({
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * A set of checkboxes for choosing several of a list; its error is the list's field's. `empty`
+ * stands in for the boxes when there is nothing to choose.
+ */
+export function CheckboxGroupField<V extends string>({
+  form,
+  name,
+  label,
+  hint,
+  error,
+  optional,
+  choices,
+  chosen,
+  empty,
+  onChange,
+}: {
+  form: string;
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  optional?: boolean;
+  choices: readonly { value: V; label: string }[];
+  chosen: readonly V[];
+  empty?: string;
+  onChange: (chosen: V[]) => void;
+}) {
+  const id = fieldId(form, name);
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return (
+    <fieldset
+      className={error ? 'field choice-fieldset field-error' : 'field choice-fieldset'}
+      id={id}
+      tabIndex={-1}
+      aria-describedby={described.length > 0 ? described.join(' ') : undefined}
+    >
+      <legend className="field-label">
+        {label}
+        {optional && (
+          <>
+            {' '}
+            <span className="field-optional">{strings.optionalMark}</span>
+          </>
+        )}
+      </legend>
+      {hint && (
+        <div className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <p className="field-error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{strings.errorPrefix} </span>
+          {error}
+        </p>
+      )}
+      {choices.length === 0 && empty !== undefined ? (
+        <p>{empty}</p>
+      ) : (
+        <div className="choices-inline">
+          {choices.map((choice) => (
+            <CheckboxField
+              key={choice.value}
+              form={form}
+              name={`${name}-${choice.value}`}
+              label={choice.label}
+              checked={chosen.includes(choice.value)}
+              onChange={(on) =>
+                onChange(
+                  on ? [...chosen, choice.value] : chosen.filter((value) => value !== choice.value),
+                )
+              }
+            />
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** A button that opens a form in its place; the form gets `close`, which puts the button back. */
+export function FormBehindButton({
+  label,
+  className = 'button button-secondary',
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: (close: () => void) => ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  if (open) return <>{children(() => setOpen(false))}</>;
+  return (
+    <p className="button-row">
+      <button type="button" className={className} onClick={() => setOpen(true)}>
+        {label}
+      </button>
+    </p>
   );
 }
 

@@ -86,6 +86,24 @@ export function Tag({
   return <strong className={`tag tag-${tone}`}>{children}</strong>;
 }
 
+/** One fact of a record in a definition list (`<dl className="facts">`): its name, its value. */
+export function Fact({
+  label,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className={className}>{children}</dd>
+    </>
+  );
+}
+
 /** A table that scrolls sideways on narrow screens instead of breaking the page. */
 export function TableFrame({ label, children }: { label: string; children: ReactNode }) {
   return (

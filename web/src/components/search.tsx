@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { Page as ListPage, Query } from '../api';
+import { withQuery, type Page as ListPage, type Query } from '../api';
 import { useApi, type Loaded } from '../useApi';
 import { useFields } from './forms';
 import { Pagination, ResultCount, TableFrame } from './lists';
@@ -50,6 +50,8 @@ export interface PagedSearch<T, F extends Record<string, string>> {
   pageSize: number;
   /** Applies the filter's fields, from the first page. */
   apply: () => void;
+  /** The filter the list shows, for the CSV twin of the same list. */
+  applied: F;
 }
 
 /** A list the server pages by limit and offset, filtered by fields applied on demand. */
@@ -68,7 +70,32 @@ export function usePagedSearch<T, F extends Record<string, string>>(
     setApplied(search.values);
     setOffset(0);
   };
-  return { search, list, shown, offset, setOffset, pageSize, apply };
+  return { search, list, shown, offset, setOffset, pageSize, apply, applied };
+}
+
+/** Whether a list's filter is still the one it started with (for its empty state). */
+export function unfiltered<F extends Record<string, string>>(applied: F, initial: F): boolean {
+  return Object.keys(initial).every((key) => applied[key] === initial[key]);
+}
+
+/** The link to a list's CSV twin: the same filter, every page. */
+export function CsvLink({ path, query, label }: { path: string; query: Query; label: string }) {
+  return (
+    <p className="button-row">
+      <a href={withQuery(`${path}.csv`, query)} download>
+        {label}
+      </a>
+    </p>
+  );
+}
+
+/** What an empty list says when nothing is filtered out. */
+export function EmptyNotice({ children }: { children: ReactNode }) {
+  return (
+    <div className="notice">
+      <p>{children}</p>
+    </div>
+  );
 }
 
 /**

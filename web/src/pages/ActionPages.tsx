@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { hasPower, isOfficeStaff } from '../access';
-import { withQuery, type Query } from '../api';
+import type { Query } from '../api';
 import {
   CheckboxField,
   SelectField,
@@ -9,10 +9,28 @@ import {
   missing,
   useFields,
   useSubmit,
+  optionsWithBlank,
+  FormBehindButton,
 } from '../components/forms';
-import { Tag } from '../components/lists';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
-import { FilterBar, PagedResults } from '../components/search';
+import { Fact, Tag } from '../components/lists';
+import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
+import {
+  ActionStatusTag,
+  DueDate,
+  DocumentList,
+  EvidenceField,
+  actionKindName,
+  byWhom,
+  YES_NO_ANY,
+} from '../components/incidents';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  usePagedSearch,
+} from '../components/search';
 import { formatDateTime } from '../display';
 import {
   ACTION_KINDS,
@@ -30,17 +48,7 @@ import { Link, navigate } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
 import { useApi } from '../useApi';
-import {
-  ActionStatusTag,
-  DocumentList,
-  EvidenceField,
-  OrderActionForm,
-  OverdueTag,
-  actionKindName,
-  byWhom,
-  unfiltered,
-  useFilteredList,
-} from './IncidentPages';
+import { OrderActionForm } from './IncidentPages';
 import { NotFoundPage } from './NotFoundPage';
 
 /**
@@ -50,6 +58,8 @@ import { NotFoundPage } from './NotFoundPage';
  * or rejects the work, then closes the action, or cancels it. The server decides who may do what
  * (`allowedActions`).
  */
+
+const PAGE_SIZE = 25;
 
 interface ActionFilter extends Record<string, string> {
   status: string;
@@ -64,76 +74,60 @@ const actionQuery = (filter: ActionFilter): Query => filter;
 export function ActionsPage() {
   const me = useMe();
   const office = isOfficeStaff(me);
-  const paged = useFilteredList<ActionSummary, ActionFilter>(
+  const paged = usePagedSearch<ActionSummary, ActionFilter>(
     RESPONSE_ACTIONS,
     NO_ACTION_FILTER,
     actionQuery,
+    PAGE_SIZE,
   );
   const { search, applied } = paged;
   const form = 'action-filter';
   const empty = paged.shown?.total === 0 && unfiltered(applied, NO_ACTION_FILTER);
-  const [ordering, setOrdering] = useState(false);
   return (
     <Page
       title={strings.actListTitle}
       intro={office ? strings.actListIntroOffice : strings.actListIntro}
     >
-      {hasPower(me, 'order_response_action') &&
-        (ordering ? (
-          <OrderActionForm
-            onCancel={() => setOrdering(false)}
-            onDone={(message, id) => navigate(`/response-actions/${id}`, { flash: message })}
-          />
-        ) : (
-          <p className="button-row">
-            <button type="button" className="button" onClick={() => setOrdering(true)}>
-              {strings.actNewButton}
-            </button>
-          </p>
-        ))}
+      {hasPower(me, 'order_response_action') && (
+        <FormBehindButton label={strings.actNewButton} className="button">
+          {(close) => (
+            <OrderActionForm
+              onCancel={close}
+              onDone={(message, id) => navigate(`/response-actions/${id}`, { flash: message })}
+            />
+          )}
+        </FormBehindButton>
+      )}
       <FilterBar label={strings.actSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
         <SelectField
           form={form}
           label={strings.statusLabel}
-          options={[
-            { value: '', label: strings.incAnyStatus },
-            ...ACTION_STATUSES.map((status) => ({
-              value: status,
-              label: strings.actStatuses[status] ?? status,
-            })),
-          ]}
+          options={optionsWithBlank(
+            strings.incAnyStatus,
+            ACTION_STATUSES,
+            (status) => strings.actStatuses[status] ?? status,
+          )}
           {...search.bind('status')}
         />
         <SelectField
           form={form}
           label={strings.actKind}
-          options={[
-            { value: '', label: strings.actAnyKind },
-            ...ACTION_KINDS.map((kind) => ({ value: kind, label: actionKindName(kind) })),
-          ]}
+          options={optionsWithBlank(strings.actAnyKind, ACTION_KINDS, actionKindName)}
           {...search.bind('kind')}
         />
         <SelectField
           form={form}
           label={strings.reqOverdueFilter}
-          options={[
-            { value: '', label: strings.incAny },
-            { value: 'true', label: strings.incYes },
-            { value: 'false', label: strings.incNo },
-          ]}
+          options={YES_NO_ANY}
           {...search.bind('overdue')}
         />
       </FilterBar>
-      <p className="button-row">
-        <a href={withQuery(`${RESPONSE_ACTIONS}.csv`, actionQuery(applied))} download>
-          {strings.incDownloadCsv}
-        </a>
-      </p>
-      {empty && (
-        <div className="notice">
-          <p>{office ? strings.actEmptyOffice : strings.actEmpty}</p>
-        </div>
-      )}
+      <CsvLink
+        path={RESPONSE_ACTIONS}
+        query={actionQuery(applied)}
+        label={strings.incDownloadCsv}
+      />
+      {empty && <EmptyNotice>{office ? strings.actEmptyOffice : strings.actEmpty}</EmptyNotice>}
       <PagedResults paged={paged} label={strings.actListTitle}>
         {(items) => (
           <>
@@ -158,8 +152,7 @@ export function ActionsPage() {
                     <ActionStatusTag status={action.status} />
                   </td>
                   <td>
-                    {formatDateTime(action.dueAt)}
-                    <OverdueTag overdue={action.overdue} />
+                    <DueDate at={action.dueAt} overdue={action.overdue} />
                   </td>
                   <td>{action.owner ? action.owner.name : strings.none}</td>
                 </tr>
@@ -194,128 +187,102 @@ export function ActionPage({ id }: { id: string }) {
       }
     >
       <StatusMessage message={message} />
-      {action.error ? (
-        <LoadError detail={action.error.detail} onRetry={action.reload} />
-      ) : !record ? (
-        <Loading />
-      ) : (
-        <>
-          <Section id="action-facts" title={strings.actFactsHeading}>
-            <dl className="facts facts-wide">
-              <dt>{strings.actOrderedOf}</dt>
-              <dd>{record.organization.name}</dd>
-              <dt>{strings.statusLabel}</dt>
-              <dd>
-                <ActionStatusTag status={record.status} />
-              </dd>
-              <dt>{strings.actKind}</dt>
-              <dd>{actionKindName(record.kind)}</dd>
-              <dt>{strings.actDescription}</dt>
-              <dd className="statement">{record.description}</dd>
-              {record.offering && (
-                <>
-                  <dt>{strings.actOffering}</dt>
-                  <dd>{record.offering.name}</dd>
-                </>
-              )}
-              {record.incidentId && (
-                <>
-                  <dt>{strings.reqIncident}</dt>
-                  <dd>
+      <LoadedRecord loaded={action} record={record}>
+        {(record) => (
+          <>
+            <Section id="action-facts" title={strings.actFactsHeading}>
+              <dl className="facts facts-wide">
+                <Fact label={strings.actOrderedOf}>{record.organization.name}</Fact>
+                <Fact label={strings.statusLabel}>
+                  <ActionStatusTag status={record.status} />
+                </Fact>
+                <Fact label={strings.actKind}>{actionKindName(record.kind)}</Fact>
+                <Fact label={strings.actDescription} className="statement">
+                  {record.description}
+                </Fact>
+                {record.offering && <Fact label={strings.actOffering}>{record.offering.name}</Fact>}
+                {record.incidentId && (
+                  <Fact label={strings.reqIncident}>
                     <Link to={`/incidents/${record.incidentId}`}>{strings.reqIncidentLink}</Link>
-                  </dd>
-                </>
-              )}
-              {record.breachId && (
-                <>
-                  <dt>{strings.actBreach}</dt>
-                  <dd>
+                  </Fact>
+                )}
+                {record.breachId && (
+                  <Fact label={strings.actBreach}>
                     <Link to={`/breaches/${record.breachId}`}>{strings.incTimelineOpenBreach}</Link>
-                  </dd>
-                </>
-              )}
-              <dt>{strings.actOrderedBy}</dt>
-              <dd>{record.orderedBy ? byWhom(record.orderedBy) : strings.incSomeone}</dd>
-              <dt>{strings.actOrderedAt}</dt>
-              <dd>{formatDateTime(record.orderedAt)}</dd>
-              <dt>{strings.actDueAt}</dt>
-              <dd>
-                {formatDateTime(record.dueAt)}
-                <OverdueTag overdue={record.overdue} />
-              </dd>
-              <dt>{strings.actOwner}</dt>
-              <dd>{record.owner ? record.owner.name : strings.none}</dd>
-              {record.doneAt && (
-                <>
-                  <dt>{strings.actDoneAt}</dt>
-                  <dd>{formatDateTime(record.doneAt)}</dd>
-                </>
-              )}
-              {record.verifiedAt && (
-                <>
-                  <dt>{strings.actVerifiedAt}</dt>
-                  <dd>
+                  </Fact>
+                )}
+                <Fact label={strings.actOrderedBy}>
+                  {record.orderedBy ? byWhom(record.orderedBy) : strings.incSomeone}
+                </Fact>
+                <Fact label={strings.actOrderedAt}>{formatDateTime(record.orderedAt)}</Fact>
+                <Fact label={strings.actDueAt}>
+                  <DueDate at={record.dueAt} overdue={record.overdue} />
+                </Fact>
+                <Fact label={strings.actOwner}>
+                  {record.owner ? record.owner.name : strings.none}
+                </Fact>
+                {record.doneAt && (
+                  <Fact label={strings.actDoneAt}>{formatDateTime(record.doneAt)}</Fact>
+                )}
+                {record.verifiedAt && (
+                  <Fact label={strings.actVerifiedAt}>
                     {format(strings.actVerifiedValue, {
                       at: formatDateTime(record.verifiedAt),
                       by: record.verifiedBy?.name ?? strings.incSomeone,
                     })}
-                  </dd>
-                </>
-              )}
-              {record.verificationNote && (
-                <>
-                  <dt>{strings.actVerificationNote}</dt>
-                  <dd className="statement">{record.verificationNote}</dd>
-                </>
-              )}
-              {record.closedAt && (
-                <>
-                  <dt>{strings.actClosedAt}</dt>
-                  <dd>{formatDateTime(record.closedAt)}</dd>
-                </>
-              )}
-            </dl>
-          </Section>
+                  </Fact>
+                )}
+                {record.verificationNote && (
+                  <Fact label={strings.actVerificationNote} className="statement">
+                    {record.verificationNote}
+                  </Fact>
+                )}
+                {record.closedAt && (
+                  <Fact label={strings.actClosedAt}>{formatDateTime(record.closedAt)}</Fact>
+                )}
+              </dl>
+            </Section>
 
-          <Section id="action-progress" title={strings.actProgressHeading}>
-            {record.progress.length === 0 ? (
-              <p>{strings.actProgressNone}</p>
-            ) : (
-              <ol className="plain-list timeline">
-                {record.progress.map((entry) => (
-                  <li key={entry.id}>
-                    <strong>{entry.by?.name ?? strings.incSomeone}</strong>
-                    <span className="secondary-text"> {formatDateTime(entry.at)}</span>
-                    {entry.marksDone && (
-                      <>
-                        {' '}
-                        <Tag tone="good">{strings.actMarkedDone}</Tag>
-                      </>
-                    )}
-                    <p className="statement">{entry.text}</p>
-                    {entry.documents.length > 0 && <DocumentList documents={entry.documents} />}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </Section>
+            <Section id="action-progress" title={strings.actProgressHeading}>
+              {record.progress.length === 0 ? (
+                <p>{strings.actProgressNone}</p>
+              ) : (
+                <ol className="plain-list timeline">
+                  {record.progress.map((entry) => (
+                    <li key={entry.id}>
+                      <strong>{entry.by?.name ?? strings.incSomeone}</strong>
+                      <span className="secondary-text"> {formatDateTime(entry.at)}</span>
+                      {entry.marksDone && (
+                        <>
+                          {' '}
+                          <Tag tone="good">{strings.actMarkedDone}</Tag>
+                        </>
+                      )}
+                      <p className="statement">{entry.text}</p>
+                      {entry.documents.length > 0 && <DocumentList documents={entry.documents} />}
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </Section>
 
-          <Section id="action-steps" title={strings.incActionsHeading}>
-            {record.allowedActions.length === 0 ? (
-              <p>{strings.actNoActions}</p>
-            ) : (
-              record.allowedActions.map((step) => (
-                <ActionStepForm
-                  key={`${step}-${String(record.revision)}`}
-                  action={record}
-                  step={step}
-                  onDone={done}
-                />
-              ))
-            )}
-          </Section>
-        </>
-      )}
+            <Section id="action-steps" title={strings.incActionsHeading}>
+              {record.allowedActions.length === 0 ? (
+                <p>{strings.actNoActions}</p>
+              ) : (
+                record.allowedActions.map((step) => (
+                  <ActionStepForm
+                    key={`${step}-${String(record.revision)}`}
+                    action={record}
+                    step={step}
+                    onDone={done}
+                  />
+                ))
+              )}
+            </Section>
+          </>
+        )}
+      </LoadedRecord>
     </Page>
   );
 }
@@ -366,8 +333,7 @@ function ActionStepForm({
     onDone(strings.actStepDone[step] ?? title);
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{title}</h4>
+    <FormPanel id={form} title={title}>
       {step === 'verify' && action.kind === 'suspend_accreditation' && (
         <p>{strings.actVerifySuspends}</p>
       )}
@@ -413,6 +379,6 @@ function ActionStepForm({
           />
         )}
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }

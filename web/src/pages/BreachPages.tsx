@@ -1,14 +1,6 @@
 import { useState } from 'react';
 import { hasPower, isOfficeStaff, may } from '../access';
-import {
-  api,
-  withQuery,
-  type Me,
-  type Organization,
-  type Page as ListPage,
-  type Query,
-  type User,
-} from '../api';
+import { api, type Me, type Organization, type Page as ListPage, type User } from '../api';
 import {
   SelectField,
   SubmitForm,
@@ -17,10 +9,19 @@ import {
   missing,
   useFields,
   useSubmit,
+  optionsWithBlank,
 } from '../components/forms';
-import { DataTable, Tag } from '../components/lists';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
-import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
+import { DataTable, Fact } from '../components/lists';
+import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
+import { BreachStatusTag, DueDate, SeverityTag } from '../components/incidents';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  usePagedSearch,
+} from '../components/search';
 import { formatDateTime } from '../display';
 import {
   BREACHES,
@@ -30,14 +31,13 @@ import {
   SEVERITIES,
   breachPath,
   type BreachDetail,
-  type BreachStatus,
   type BreachSummary,
   type DutyCheckResult,
   type IncidentChoice,
   type ObligationsInForce,
-  type Severity,
   type UserRef,
 } from '../oversight-api';
+import { INCIDENTS } from '../incidents-api';
 import { Link, navigate, useSearchParams } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
@@ -52,25 +52,6 @@ import { NotFoundPage } from './NotFoundPage';
 
 const PAGE_SIZE = 25;
 const MAX_LIST = 200;
-
-export function severityTone(severity: Severity) {
-  if (severity === 'critical' || severity === 'high') return 'bad';
-  return severity === 'medium' ? 'warning' : 'neutral';
-}
-
-export function SeverityTag({ severity }: { severity: Severity }) {
-  return <Tag tone={severityTone(severity)}>{strings.breachSeverities[severity]}</Tag>;
-}
-
-function breachStatusTone(status: BreachStatus) {
-  if (status === 'open') return 'bad';
-  if (status === 'acknowledged') return 'warning';
-  return status === 'remedied' ? 'good' : 'neutral';
-}
-
-export function BreachStatusTag({ status }: { status: BreachStatus }) {
-  return <Tag tone={breachStatusTone(status)}>{strings.breachStatuses[status]}</Tag>;
-}
 
 /** May record breaches and change them (manage_incidents). */
 function mayManage(me: Me): boolean {
@@ -112,7 +93,7 @@ function useOrganizationChoices(enabled: boolean): { value: string; label: strin
 
 /** An organization's incidents, to link a breach to one; none until an organization is chosen. */
 function useIncidentChoices(organizationId: string): { value: string; label: string }[] {
-  const incidents = useApi<ListPage<IncidentChoice>>(organizationId ? '/api/v1/incidents' : null, {
+  const incidents = useApi<ListPage<IncidentChoice>>(organizationId ? INCIDENTS : null, {
     organizationId,
     limit: MAX_LIST,
   });
@@ -172,14 +153,7 @@ export function BreachesPage() {
     (applied) => applied,
     PAGE_SIZE,
   );
-  // The filter as applied, for the CSV link: the same rows, every page.
-  const [csvQuery, setCsvQuery] = useState<Query>(initial);
-  const apply = () => {
-    setCsvQuery(paged.search.values);
-    paged.apply();
-  };
-  const empty =
-    paged.shown?.total === 0 && JSON.stringify(paged.search.values) === JSON.stringify(NO_FILTER);
+  const empty = paged.shown?.total === 0 && unfiltered(paged.search.values, NO_FILTER);
   const option = (value: string, label: string) => ({ value, label });
   return (
     <Page
@@ -192,32 +166,35 @@ export function BreachesPage() {
           <RunDutyCheck onChecked={paged.list.reload} />
         </>
       )}
-      <FilterBar label={strings.breachesTitle} submitLabel={strings.show} onApply={apply}>
+      <FilterBar label={strings.breachesTitle} submitLabel={strings.show} onApply={paged.apply}>
         <SelectField
           form="breach-filter"
           label={strings.breachStatus}
-          options={[
-            option('', strings.breachAnyStatus),
-            ...BREACH_STATUSES.map((status) => option(status, strings.breachStatuses[status])),
-          ]}
+          options={optionsWithBlank(
+            strings.breachAnyStatus,
+            BREACH_STATUSES,
+            (status) => strings.breachStatuses[status],
+          )}
           {...paged.search.bind('status')}
         />
         <SelectField
           form="breach-filter"
           label={strings.breachSeverityLabel}
-          options={[
-            option('', strings.breachAnySeverity),
-            ...SEVERITIES.map((severity) => option(severity, strings.breachSeverities[severity])),
-          ]}
+          options={optionsWithBlank(
+            strings.breachAnySeverity,
+            SEVERITIES,
+            (severity) => strings.breachSeverities[severity],
+          )}
           {...paged.search.bind('severity')}
         />
         <SelectField
           form="breach-filter"
           label={strings.breachSource}
-          options={[
-            option('', strings.breachAnySource),
-            ...BREACH_SOURCES.map((source) => option(source, strings.breachSources[source])),
-          ]}
+          options={optionsWithBlank(
+            strings.breachAnySource,
+            BREACH_SOURCES,
+            (source) => strings.breachSources[source],
+          )}
           {...paged.search.bind('source')}
         />
         <SelectField
@@ -240,15 +217,11 @@ export function BreachesPage() {
           />
         )}
       </FilterBar>
-      <p className="button-row">
-        <a href={withQuery(`${BREACHES}.csv`, csvQuery)} download>
-          {strings.breachDownloadCsv}
-        </a>
-      </p>
+      <CsvLink path={BREACHES} query={paged.applied} label={strings.breachDownloadCsv} />
       {empty && (
-        <div className="notice">
-          <p>{officer ? strings.breachesEmptyOffice : strings.breachesEmptyOrganization}</p>
-        </div>
+        <EmptyNotice>
+          {officer ? strings.breachesEmptyOffice : strings.breachesEmptyOrganization}
+        </EmptyNotice>
       )}
       <PagedResults paged={paged} label={strings.breachesTitle}>
         {(items) => (
@@ -377,8 +350,7 @@ function RecordBreach({
     );
   }
   return (
-    <div className="panel" role="region" aria-labelledby="breach-record-heading">
-      <h3 id="breach-record-heading">{strings.breachRecordHeading}</h3>
+    <FormPanel id="breach-record" title={strings.breachRecordHeading} level={3}>
       <p>{strings.breachRecordIntro}</p>
       <SubmitForm
         id={RECORD_FORM}
@@ -471,7 +443,7 @@ function RecordBreach({
           {...form.bind('detectedAt')}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -513,124 +485,106 @@ export function BreachPage({ id }: { id: string }) {
         <Link to="/breaches">{strings.breachBackToList}</Link>
       </p>
       <StatusMessage message={message} />
-      {breach.error ? (
-        <LoadError detail={breach.error.detail} onRetry={breach.reload} />
-      ) : !record ? (
-        <Loading />
-      ) : (
-        <>
-          <Section id="breach-facts" title={strings.breachFactsHeading}>
-            <dl className="facts facts-wide">
-              <dt>{strings.organizationLabel}</dt>
-              <dd>{record.organization.name}</dd>
-              <dt>{strings.breachStatus}</dt>
-              <dd id="breach-status">
-                <BreachStatusTag status={record.status} />
-              </dd>
-              <dt>{strings.breachSeverityLabel}</dt>
-              <dd id="breach-severity">
-                <SeverityTag severity={record.severity} />
-              </dd>
-              <dt>{strings.breachDuty}</dt>
-              <dd>
-                {record.dutyText} <code className="identifier">{record.dutyCode}</code>
-              </dd>
-              <dt>{strings.policyClauseLabel}</dt>
-              <dd className="statement">{record.clause}</dd>
-              <dt>{strings.breachEvidence}</dt>
-              <dd className="statement">{record.evidence}</dd>
-              <dt>{strings.breachDetectedAt}</dt>
-              <dd>{formatDateTime(record.detectedAt)}</dd>
-              <dt>{strings.breachSource}</dt>
-              <dd>{strings.breachSources[record.source]}</dd>
-              {record.subject && (
-                <>
-                  <dt>{strings.breachSubject}</dt>
-                  <dd>
+      <LoadedRecord loaded={breach} record={record}>
+        {(record) => (
+          <>
+            <Section id="breach-facts" title={strings.breachFactsHeading}>
+              <dl className="facts facts-wide">
+                <Fact label={strings.organizationLabel}>{record.organization.name}</Fact>
+                <dt>{strings.breachStatus}</dt>
+                <dd id="breach-status">
+                  <BreachStatusTag status={record.status} />
+                </dd>
+                <dt>{strings.breachSeverityLabel}</dt>
+                <dd id="breach-severity">
+                  <SeverityTag severity={record.severity} />
+                </dd>
+                <Fact label={strings.breachDuty}>
+                  {record.dutyText} <code className="identifier">{record.dutyCode}</code>
+                </Fact>
+                <Fact label={strings.policyClauseLabel} className="statement">
+                  {record.clause}
+                </Fact>
+                <Fact label={strings.breachEvidence} className="statement">
+                  {record.evidence}
+                </Fact>
+                <Fact label={strings.breachDetectedAt}>{formatDateTime(record.detectedAt)}</Fact>
+                <Fact label={strings.breachSource}>{strings.breachSources[record.source]}</Fact>
+                {record.subject && (
+                  <Fact label={strings.breachSubject}>
                     {strings.breachSubjectKinds[record.subject.kind] ?? record.subject.kind}{' '}
                     {subjectTo ? (
                       <Link to={subjectTo}>{strings.breachSubjectOpen}</Link>
                     ) : (
                       <code className="identifier">{record.subject.id}</code>
                     )}
-                  </dd>
-                </>
-              )}
-              <dt>{strings.breachIncident}</dt>
-              <dd>
-                {record.incidentId ? (
-                  <Link to={`/incidents/${record.incidentId}`}>{strings.breachIncidentOpen}</Link>
-                ) : (
-                  strings.none
+                  </Fact>
                 )}
-              </dd>
-              <dt>{strings.breachOwner}</dt>
-              <dd id="breach-owner">{ownerName(record.owner)}</dd>
-              <dt>{strings.breachResolution}</dt>
-              <dd className="statement" id="breach-resolution">
-                {record.resolution ?? strings.none}
-              </dd>
-              {record.resolvedAt && (
-                <>
-                  <dt>{strings.breachResolvedAt}</dt>
-                  <dd>{formatDateTime(record.resolvedAt)}</dd>
-                </>
+                <Fact label={strings.breachIncident}>
+                  {record.incidentId ? (
+                    <Link to={`/incidents/${record.incidentId}`}>{strings.breachIncidentOpen}</Link>
+                  ) : (
+                    strings.none
+                  )}
+                </Fact>
+                <dt>{strings.breachOwner}</dt>
+                <dd id="breach-owner">{ownerName(record.owner)}</dd>
+                <dt>{strings.breachResolution}</dt>
+                <dd className="statement" id="breach-resolution">
+                  {record.resolution ?? strings.none}
+                </dd>
+                {record.resolvedAt && (
+                  <Fact label={strings.breachResolvedAt}>{formatDateTime(record.resolvedAt)}</Fact>
+                )}
+                <Fact label={strings.breachPolicyVersion}>{String(record.policyVersion)}</Fact>
+              </dl>
+            </Section>
+            <Section id="breach-actions" title={strings.breachActionsHeading}>
+              {record.actions.length === 0 ? (
+                <p>{strings.breachNoActions}</p>
+              ) : (
+                <DataTable
+                  label={strings.breachActionsHeading}
+                  columns={[
+                    strings.breachActionKind,
+                    strings.breachActionDescription,
+                    strings.breachStatus,
+                    strings.breachActionDue,
+                    strings.breachOwner,
+                  ]}
+                >
+                  {record.actions.map((action) => (
+                    <tr key={action.id}>
+                      <td>
+                        <Link to={`/response-actions/${action.id}`}>
+                          {strings.breachActionKinds[action.kind] ?? action.kind}
+                        </Link>
+                      </td>
+                      <td className="statement">{action.description}</td>
+                      <td>{strings.breachActionStatuses[action.status] ?? action.status}</td>
+                      <td className="nowrap">
+                        <DueDate at={action.dueAt} overdue={action.overdue} />
+                      </td>
+                      <td>{ownerName(action.owner)}</td>
+                    </tr>
+                  ))}
+                </DataTable>
               )}
-              <dt>{strings.breachPolicyVersion}</dt>
-              <dd>{String(record.policyVersion)}</dd>
-            </dl>
-          </Section>
-          <Section id="breach-actions" title={strings.breachActionsHeading}>
-            {record.actions.length === 0 ? (
-              <p>{strings.breachNoActions}</p>
-            ) : (
-              <DataTable
-                label={strings.breachActionsHeading}
-                columns={[
-                  strings.breachActionKind,
-                  strings.breachActionDescription,
-                  strings.breachStatus,
-                  strings.breachActionDue,
-                  strings.breachOwner,
-                ]}
-              >
-                {record.actions.map((action) => (
-                  <tr key={action.id}>
-                    <td>
-                      <Link to={`/response-actions/${action.id}`}>
-                        {strings.breachActionKinds[action.kind] ?? action.kind}
-                      </Link>
-                    </td>
-                    <td className="statement">{action.description}</td>
-                    <td>{strings.breachActionStatuses[action.status] ?? action.status}</td>
-                    <td className="nowrap">
-                      {formatDateTime(action.dueAt)}
-                      {action.overdue && (
-                        <>
-                          {' '}
-                          <Tag tone="bad">{strings.breachOverdue}</Tag>
-                        </>
-                      )}
-                    </td>
-                    <td>{ownerName(action.owner)}</td>
-                  </tr>
-                ))}
-              </DataTable>
+            </Section>
+            {record.allowedActions.includes('update') && (
+              <UpdateBreach
+                key={record.revision}
+                breach={record}
+                officeId={me.organization.id}
+                onDone={() => {
+                  setMessage(strings.breachUpdated);
+                  breach.reload();
+                }}
+              />
             )}
-          </Section>
-          {record.allowedActions.includes('update') && (
-            <UpdateBreach
-              key={record.revision}
-              breach={record}
-              officeId={me.organization.id}
-              onDone={() => {
-                setMessage(strings.breachUpdated);
-                breach.reload();
-              }}
-            />
-          )}
-        </>
-      )}
+          </>
+        )}
+      </LoadedRecord>
     </Page>
   );
 }

@@ -100,6 +100,34 @@ export function destinations(me: Me): Destination[] {
     });
     list.push({ to: '/nocs', label: strings.navNocs, description: strings.dashNocs });
   }
+  if (may.viewIncidents(me)) {
+    list.push({
+      to: '/incidents',
+      label: strings.navIncidents,
+      description: isOfficeStaff(me) ? strings.dashIncidentsOffice : strings.dashIncidents,
+    });
+  }
+  if (may.reportIncident(me)) {
+    list.push({
+      to: '/incidents/new',
+      label: strings.incReportLink,
+      description: strings.dashReportIncident,
+    });
+  }
+  if (may.viewBreaches(me)) {
+    list.push({
+      to: '/breaches',
+      label: strings.navBreaches,
+      description: isOfficeStaff(me) ? strings.dashBreachesOffice : strings.dashBreaches,
+    });
+  }
+  if (may.viewIncidentDashboard(me)) {
+    list.push({
+      to: '/incident-dashboard',
+      label: strings.navIncidentDashboard,
+      description: strings.dashIncidentDashboard,
+    });
+  }
   if (may.viewAppointments(me)) {
     list.push({
       to: '/appointments',
@@ -109,6 +137,14 @@ export function destinations(me: Me): Destination[] {
   }
   if (may.viewAuditTrail(me)) {
     list.push({ to: '/audit', label: strings.navAudit, description: strings.dashAudit });
+  }
+  if (may.manageNotifications(me)) {
+    list.push({ to: '/webhooks', label: strings.navWebhooks, description: strings.dashWebhooks });
+    list.push({
+      to: '/deliveries',
+      label: strings.navDeliveries,
+      description: strings.dashDeliveries,
+    });
   }
   list.push({ to: '/register', label: strings.navRegister, description: strings.dashRegister });
   list.push({ to: '/policy', label: strings.navPolicy, description: strings.dashPolicy });

@@ -172,6 +172,40 @@ function OpenBySeverity({ data }: { data: IncidentDashboard }) {
   );
 }
 
+/**
+ * Counts as bars across, so that their names have room to be read; `everyName` keeps recharts
+ * from leaving out names it finds crowded.
+ */
+function CountBars({
+  rows,
+  series,
+  colour,
+  nameWidth,
+  everyName = false,
+}: {
+  rows: readonly { name: string; count: number }[];
+  series: string;
+  colour: string | undefined;
+  nameWidth: number;
+  everyName?: boolean;
+}) {
+  return (
+    <BarChart data={rows} layout="vertical" {...CHART_PROPS}>
+      <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+      <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} />
+      <YAxis
+        type="category"
+        dataKey="name"
+        tick={AXIS_TICK}
+        width={nameWidth}
+        {...(everyName && { interval: 0 })}
+      />
+      <Tooltip />
+      <Bar dataKey="count" name={series} fill={colour} isAnimationActive={false} />
+    </BarChart>
+  );
+}
+
 function ReportingDelays({ data }: { data: IncidentDashboard }) {
   const rows = data.reportingDelays.map((bucket) => ({ name: bucket.label, count: bucket.count }));
   const summary =
@@ -189,19 +223,13 @@ function ReportingDelays({ data }: { data: IncidentDashboard }) {
       <p>{strings.incidentDashboardDelaysIntro}</p>
       <div className="chart-with-table">
         <Chart id="chart-delays" summary={summary}>
-          {/* Bars across, so that the bands' names have room to be read. */}
-          <BarChart data={rows} layout="vertical" {...CHART_PROPS}>
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} />
-            <YAxis type="category" dataKey="name" tick={AXIS_TICK} width={120} interval={0} />
-            <Tooltip />
-            <Bar
-              dataKey="count"
-              name={strings.incidentDashboardReports}
-              fill={SERIES_COLOURS[0]}
-              isAnimationActive={false}
-            />
-          </BarChart>
+          <CountBars
+            rows={rows}
+            series={strings.incidentDashboardReports}
+            colour={SERIES_COLOURS[0]}
+            nameWidth={120}
+            everyName
+          />
         </Chart>
         <DataTable
           label={strings.incidentDashboardDelaysHeading}
@@ -253,18 +281,12 @@ function Overdue({ data }: { data: IncidentDashboard }) {
     >
       <div className="chart-with-table">
         <Chart id="chart-overdue" summary={summary}>
-          <BarChart data={rows} layout="vertical" {...CHART_PROPS}>
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} />
-            <YAxis type="category" dataKey="name" tick={AXIS_TICK} width={150} />
-            <Tooltip />
-            <Bar
-              dataKey="count"
-              name={strings.incidentDashboardCount}
-              fill={SERIES_COLOURS[1]}
-              isAnimationActive={false}
-            />
-          </BarChart>
+          <CountBars
+            rows={rows}
+            series={strings.incidentDashboardCount}
+            colour={SERIES_COLOURS[1]}
+            nameWidth={150}
+          />
         </Chart>
         <DataTable
           label={strings.incidentDashboardOverdueHeading}

@@ -1,16 +1,10 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { hasPower, isOfficeStaff, may } from '../access';
-import {
-  ApiError,
-  withQuery,
-  type Me,
-  type Organization,
-  type Page as ListPage,
-  type Query,
-  type User,
-} from '../api';
+import { type Me, type Organization, type Page as ListPage, type Query, type User } from '../api';
 import {
   CheckboxField,
+  CheckboxGroupField,
+  FormBehindButton,
   SelectField,
   SubmitForm,
   TextAreaField,
@@ -19,11 +13,32 @@ import {
   missing,
   useFields,
   useSubmit,
-  type FormProblem,
+  optionsWithBlank,
 } from '../components/forms';
-import { DataTable, Tag } from '../components/lists';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
-import { FilterBar, PagedResults, type PagedSearch } from '../components/search';
+import {
+  ActionStatusTag,
+  DueDate,
+  DocumentList,
+  EvidenceField,
+  IncidentStatusTag,
+  OverdueTag,
+  RequestStatusTag,
+  SeverityTag,
+  actionKindName,
+  byWhom,
+  formatDelay,
+  YES_NO_ANY,
+} from '../components/incidents';
+import { DataTable, Fact, Tag } from '../components/lists';
+import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  usePagedSearch,
+} from '../components/search';
 import { formatDateTime } from '../display';
 import {
   ACTION_KINDS,
@@ -37,25 +52,17 @@ import {
   instantToLocal,
   localToInstant,
   type ActionKind,
-  type ActionStatus,
   type ActionSummary,
   type DocRef,
   type IncidentDetail,
   type IncidentStatus,
   type IncidentSummary,
   type RequestDetail,
-  type RequestStatus,
   type RequestSummary,
   type Severity,
   type TimelineEvent,
 } from '../incidents-api';
-import {
-  documentContentPath,
-  uploadDocument,
-  withNestedFields,
-  type Offering,
-  type RegisterList,
-} from '../offerings-api';
+import { withNestedFields, type Offering, type RegisterList } from '../offerings-api';
 import { Link, navigate } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
@@ -76,322 +83,6 @@ const USERS = '/api/v1/users';
 const OFFERINGS = '/api/v1/offerings';
 const ORGANIZATIONS = '/api/v1/organizations';
 
-// Shared pieces, used by the request and action pages too
-
-function severityTone(severity: Severity) {
-  return severity === 'critical' || severity === 'high'
-    ? 'bad'
-    : severity === 'medium'
-      ? 'warning'
-      : 'neutral';
-}
-
-export function SeverityTag({ severity }: { severity: Severity }) {
-  return <Tag tone={severityTone(severity)}>{strings.incSeverities[severity] ?? severity}</Tag>;
-}
-
-export function IncidentStatusTag({ status }: { status: IncidentStatus }) {
-  const tone = status === 'closed' || status === 'resolved' ? 'good' : 'neutral';
-  return <Tag tone={tone}>{strings.incStatuses[status] ?? status}</Tag>;
-}
-
-export function RequestStatusTag({ status }: { status: RequestStatus }) {
-  const tone = status === 'accepted' ? 'good' : status === 'answered' ? 'warning' : 'neutral';
-  return <Tag tone={tone}>{strings.reqStatuses[status] ?? status}</Tag>;
-}
-
-export function ActionStatusTag({ status }: { status: ActionStatus }) {
-  const tone =
-    status === 'verified' || status === 'closed'
-      ? 'good'
-      : status === 'done'
-        ? 'warning'
-        : 'neutral';
-  return <Tag tone={tone}>{strings.actStatuses[status] ?? status}</Tag>;
-}
-
-/** "Overdue", next to a due date that has passed. */
-export function OverdueTag({ overdue }: { overdue: boolean }) {
-  return overdue ? (
-    <>
-      {' '}
-      <Tag tone="bad">{strings.incOverdue}</Tag>
-    </>
-  ) : null;
-}
-
-/** A time span in days, hours and minutes ("2 h 5 min"). */
-export function formatDelay(seconds: number): string {
-  const minutes = Math.floor(Math.max(0, seconds) / 60);
-  if (minutes < 1) return strings.incDelayUnderMinute;
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  if (days > 0) return format(strings.incDelayDays, { days: String(days), hours: String(hours) });
-  if (hours > 0)
-    return format(strings.incDelayHours, { hours: String(hours), minutes: String(rest) });
-  return format(strings.incDelayMinutes, { minutes: String(rest) });
-}
-
-export function actionKindName(kind: ActionKind): string {
-  return strings.actKinds[kind] ?? kind;
-}
-
-/** Who did something: their name, and the post they acted for when there was one. */
-export function byWhom(
-  person: { name: string | null; position?: string | null } | null | undefined,
-): string {
-  if (!person?.name) return person?.position ?? strings.incSomeone;
-  return person.position
-    ? format(strings.incByPosition, { name: person.name, position: person.position })
-    : person.name;
-}
-
-/** Links to the documents attached to a record. */
-export function DocumentList({ documents }: { documents: readonly DocRef[] }) {
-  if (documents.length === 0) return <>{strings.none}</>;
-  return (
-    <ul className="evidence-list">
-      {documents.map((document) => (
-        <li key={document.id}>
-          <a href={documentContentPath(document.id)} className="break">
-            {document.fileName}
-          </a>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/**
- * Evidence files for an entry: each is uploaded as a document of the user's organization first
- * (the server checks its size and type), then the entry names it. `documentIds` in the entry's
- * problem is shown here.
- */
-export function EvidenceField({
-  form,
-  documents,
-  problem,
-  onChange,
-}: {
-  form: string;
-  documents: readonly DocRef[];
-  problem: FormProblem | null;
-  onChange: (documents: DocRef[]) => void;
-}) {
-  const id = fieldId(form, 'documentIds');
-  const input = useRef<HTMLInputElement>(null);
-  const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [uploadProblem, setUploadProblem] = useState<string | null>(null);
-  const [uploaded, setUploaded] = useState<string | null>(null);
-  const error = uploadProblem ?? problem?.fields.documentIds;
-
-  const upload = async () => {
-    if (busy) return;
-    if (!file) {
-      setUploadProblem(strings.incEvidenceMissing);
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setUploadProblem(null);
-    setUploaded(null);
-    try {
-      const stored = await uploadDocument(file, 'evidence');
-      onChange([
-        ...documents,
-        {
-          id: stored.id,
-          fileName: stored.fileName,
-          mediaType: stored.mediaType,
-          size: stored.size,
-        },
-      ]);
-      setUploaded(format(strings.incEvidenceUploaded, { file: stored.fileName }));
-      setFile(null);
-      if (input.current) input.current.value = '';
-    } catch (failure) {
-      setUploadProblem(failure instanceof ApiError ? failure.detail : strings.errorUnexpected);
-      input.current?.focus();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <fieldset className={error ? 'list-fieldset field-error' : 'list-fieldset'}>
-      <legend className="list-legend">{strings.incEvidence}</legend>
-      {documents.length === 0 ? (
-        <p>{strings.incEvidenceNone}</p>
-      ) : (
-        <ul className="evidence-list">
-          {documents.map((document) => (
-            <li key={document.id}>
-              <a href={documentContentPath(document.id)} className="break">
-                {document.fileName}
-              </a>{' '}
-              <button
-                type="button"
-                className="button-link"
-                onClick={() => onChange(documents.filter((other) => other.id !== document.id))}
-              >
-                {strings.incEvidenceRemove}
-                <span className="visually-hidden"> {document.fileName}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div role="status" className="status-message">
-        {uploaded && <p>{uploaded}</p>}
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor={id}>
-          {strings.incEvidenceFile}
-        </label>
-        <div className="field-hint" id={`${id}-hint`}>
-          {strings.incEvidenceHint}
-        </div>
-        {error && (
-          <p className="field-error-message" id={`${id}-error`}>
-            <span className="visually-hidden">{strings.errorPrefix} </span>
-            {error}
-          </p>
-        )}
-        <input
-          ref={input}
-          id={id}
-          type="file"
-          className="input"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-          onChange={(event) => {
-            setFile(event.target.files?.[0] ?? null);
-            setUploadProblem(null);
-          }}
-        />
-      </div>
-      <button
-        type="button"
-        className="button button-secondary"
-        aria-disabled={busy || undefined}
-        onClick={() => void upload()}
-      >
-        {busy ? strings.working : strings.incEvidenceUpload}
-      </button>
-    </fieldset>
-  );
-}
-
-/** A set of checkboxes for choosing several of a list; its error is the list's field's. */
-function CheckboxGroup({
-  form,
-  name,
-  label,
-  hint,
-  error,
-  choices,
-  chosen,
-  empty,
-  onChange,
-}: {
-  form: string;
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  choices: readonly { value: string; label: string }[];
-  chosen: readonly string[];
-  empty: string;
-  onChange: (chosen: string[]) => void;
-}) {
-  const id = fieldId(form, name);
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
-  return (
-    <fieldset
-      className={error ? 'field choice-fieldset field-error' : 'field choice-fieldset'}
-      id={id}
-      tabIndex={-1}
-      aria-describedby={described.length > 0 ? described.join(' ') : undefined}
-    >
-      <legend className="field-label">
-        {label} <span className="field-optional">{strings.optionalMark}</span>
-      </legend>
-      {hint && (
-        <div className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      )}
-      {error && (
-        <p className="field-error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{strings.errorPrefix} </span>
-          {error}
-        </p>
-      )}
-      {choices.length === 0 ? (
-        <p>{empty}</p>
-      ) : (
-        <div className="choices-inline">
-          {choices.map((choice) => (
-            <CheckboxField
-              key={choice.value}
-              form={form}
-              name={`${name}-${choice.value}`}
-              label={choice.label}
-              checked={chosen.includes(choice.value)}
-              onChange={(on) =>
-                onChange(
-                  on ? [...chosen, choice.value] : chosen.filter((value) => value !== choice.value),
-                )
-              }
-            />
-          ))}
-        </div>
-      )}
-    </fieldset>
-  );
-}
-
-/**
- * A list filtered by fields applied on demand, a page at a time; `applied` is what the list shows,
- * for the CSV twin of the same list.
- */
-export function useFilteredList<T, F extends Record<string, string>>(
-  path: string,
-  initial: F,
-  query: (applied: F) => Query,
-): PagedSearch<T, F> & { applied: F } {
-  const search = useFields<F>(initial);
-  const [applied, setApplied] = useState<F>(initial);
-  const [offset, setOffset] = useState(0);
-  const list = useApi<ListPage<T>>(path, { ...query(applied), limit: PAGE_SIZE, offset });
-  return {
-    search,
-    list,
-    shown: list.data ?? list.latest,
-    offset,
-    setOffset,
-    pageSize: PAGE_SIZE,
-    apply: () => {
-      setApplied(search.values);
-      setOffset(0);
-    },
-    applied,
-  };
-}
-
-/** Whether a list's filter is still the one it started with (for its empty state). */
-export function unfiltered<F extends Record<string, string>>(applied: F, initial: F): boolean {
-  return Object.keys(initial).every((key) => applied[key] === initial[key]);
-}
-
-const yesNoAny = () => [
-  { value: '', label: strings.incAny },
-  { value: 'true', label: strings.incYes },
-  { value: 'false', label: strings.incNo },
-];
-
 // The list
 
 interface IncidentFilter extends Record<string, string> {
@@ -408,10 +99,11 @@ const incidentQuery = (filter: IncidentFilter): Query => ({ ...filter, q: filter
 export function IncidentsPage() {
   const me = useMe();
   const office = isOfficeStaff(me);
-  const paged = useFilteredList<IncidentSummary, IncidentFilter>(
+  const paged = usePagedSearch<IncidentSummary, IncidentFilter>(
     INCIDENTS,
     NO_INCIDENT_FILTER,
     incidentQuery,
+    PAGE_SIZE,
   );
   const { search, applied } = paged;
   const form = 'incident-filter';
@@ -433,44 +125,32 @@ export function IncidentsPage() {
         <SelectField
           form={form}
           label={strings.statusLabel}
-          options={[
-            { value: '', label: strings.incAnyStatus },
-            ...INCIDENT_STATUSES.map((status) => ({
-              value: status,
-              label: strings.incStatuses[status] ?? status,
-            })),
-          ]}
+          options={optionsWithBlank(
+            strings.incAnyStatus,
+            INCIDENT_STATUSES,
+            (status) => strings.incStatuses[status] ?? status,
+          )}
           {...search.bind('status')}
         />
         <SelectField
           form={form}
           label={strings.incSeverity}
-          options={[
-            { value: '', label: strings.incAnySeverity },
-            ...SEVERITIES.map((severity) => ({
-              value: severity,
-              label: strings.incSeverities[severity] ?? severity,
-            })),
-          ]}
+          options={optionsWithBlank(
+            strings.incAnySeverity,
+            SEVERITIES,
+            (severity) => strings.incSeverities[severity] ?? severity,
+          )}
           {...search.bind('severity')}
         />
         <SelectField
           form={form}
           label={strings.incLateFilter}
-          options={yesNoAny()}
+          options={YES_NO_ANY}
           {...search.bind('late')}
         />
       </FilterBar>
-      <p className="button-row">
-        <a href={withQuery(`${INCIDENTS}.csv`, incidentQuery(applied))} download>
-          {strings.incDownloadCsv}
-        </a>
-      </p>
-      {empty && (
-        <div className="notice">
-          <p>{office ? strings.incEmptyOffice : strings.incEmpty}</p>
-        </div>
-      )}
+      <CsvLink path={INCIDENTS} query={incidentQuery(applied)} label={strings.incDownloadCsv} />
+      {empty && <EmptyNotice>{office ? strings.incEmptyOffice : strings.incEmpty}</EmptyNotice>}
       <PagedResults paged={paged} label={strings.incListTitle}>
         {(items) => (
           <>
@@ -670,7 +350,8 @@ export function NewIncidentPage() {
           {...fields.bind('discoveredAt')}
         />
         {pse && (
-          <CheckboxGroup
+          <CheckboxGroupField
+            optional
             form={form}
             name="systemIds"
             label={strings.incSystems}
@@ -682,7 +363,8 @@ export function NewIncidentPage() {
             onChange={setSystemIds}
           />
         )}
-        <CheckboxGroup
+        <CheckboxGroupField
+          optional
           form={form}
           name="offeringIds"
           label={strings.incOfferings}
@@ -693,7 +375,8 @@ export function NewIncidentPage() {
           empty={strings.incOfferingsNone}
           onChange={setOfferingIds}
         />
-        <CheckboxGroup
+        <CheckboxGroupField
+          optional
           form={form}
           name="dataClasses"
           label={strings.incDataClasses}
@@ -896,186 +579,177 @@ export function IncidentPage({ id }: { id: string }) {
   return (
     <Page title={record?.title ?? strings.incListTitle}>
       <StatusMessage message={message} />
-      {incident.error ? (
-        <LoadError detail={incident.error.detail} onRetry={incident.reload} />
-      ) : !record ? (
-        <Loading />
-      ) : (
-        <>
-          <Section id="incident-summary" title={strings.incSummaryHeading}>
-            <dl className="facts facts-wide">
-              <dt>{strings.organizationLabel}</dt>
-              <dd>{record.organization.name}</dd>
-              <dt>{strings.statusLabel}</dt>
-              <dd>
-                <IncidentStatusTag status={record.status} />
-              </dd>
-              <dt>{strings.incSeverity}</dt>
-              <dd>
-                <SeverityTag severity={record.severity} />
-                {record.severityReason && <span className="block">{record.severityReason}</span>}
-              </dd>
-              <dt>{strings.incDescription}</dt>
-              <dd className="statement">{record.description}</dd>
-              <dt>{strings.incDiscoveredAt}</dt>
-              <dd>{formatDateTime(record.discoveredAt)}</dd>
-              <dt>{strings.incReportedAt}</dt>
-              <dd>{formatDateTime(record.reportedAt)}</dd>
-              <dt>{strings.incDelay}</dt>
-              <dd>
-                {formatDelay(record.reportingDelaySeconds)}{' '}
-                {record.late ? (
-                  <Tag tone="bad">{strings.incLate}</Tag>
-                ) : (
-                  <Tag tone="good">{strings.incOnTime}</Tag>
-                )}
-              </dd>
-              <dt>{strings.incNoticeDue}</dt>
-              <dd>{formatDateTime(record.noticeDueAt)}</dd>
-              <dt>{strings.incPersonalData}</dt>
-              <dd>{record.personalData ? strings.incYes : strings.incNo}</dd>
-              <dt>{strings.incDataClasses}</dt>
-              <dd>
-                {record.dataClasses.length > 0
-                  ? record.dataClasses.map(className).join(', ')
-                  : strings.none}
-              </dd>
-              <dt>{strings.incSystems}</dt>
-              <dd>
-                {record.systems.length > 0
-                  ? record.systems.map((system, index) => (
-                      <span key={system.id}>
-                        {index > 0 && ', '}
-                        {may.viewSystems(me) ? (
-                          <Link to={`/systems/${system.id}`}>{system.name}</Link>
-                        ) : (
-                          system.name
-                        )}
-                      </span>
-                    ))
-                  : strings.none}
-              </dd>
-              <dt>{strings.incOfferings}</dt>
-              <dd>
-                {record.offerings.length > 0
-                  ? record.offerings.map((offering) => offering.name).join(', ')
-                  : strings.none}
-              </dd>
-              <dt>{strings.incRecordsAffected}</dt>
-              <dd>{record.recordsAffected ?? strings.incUnknown}</dd>
-              <dt>{strings.incPeopleAffected}</dt>
-              <dd>{record.peopleAffected ?? strings.incUnknown}</dd>
-              <dt>{strings.incContact}</dt>
-              <dd>
-                {format(strings.personWithEmail, {
-                  name: record.contact.name,
-                  email: record.contact.email,
-                })}
-                {record.contact.phone && `, ${record.contact.phone}`}
-              </dd>
-              <dt>{strings.incOwner}</dt>
-              <dd>{record.owner ? record.owner.name : strings.incNoOwner}</dd>
-              <dt>{strings.incNextUpdateDue}</dt>
-              <dd>
-                {record.nextUpdateDueAt ? formatDateTime(record.nextUpdateDueAt) : strings.none}
-                <OverdueTag overdue={record.updateOverdue} />
-              </dd>
-              <dt>{strings.incFinalReport}</dt>
-              <dd>
-                {record.finalReportAt
-                  ? format(strings.incFinalReportSent, { at: formatDateTime(record.finalReportAt) })
-                  : format(strings.incFinalReportDue, {
-                      at: formatDateTime(record.finalReportDueAt),
-                    })}
-              </dd>
-              <dt>{strings.incEvidence}</dt>
-              <dd>
-                <DocumentList documents={record.documents} />
-              </dd>
-            </dl>
-            <p className="button-row">
-              <a href={`${incidentPath(record.id)}/export.json`} download>
-                {strings.incExportJson}
-              </a>
-              <a href={`${incidentPath(record.id)}/summary.pdf`} download>
-                {strings.incExportPdf}
-              </a>
-            </p>
-          </Section>
-
-          <Section id="incident-deadlines" title={strings.incDeadlinesHeading}>
-            {record.deadlines.length === 0 ? (
-              <p>{strings.none}</p>
-            ) : (
-              <DataTable
-                label={strings.incDeadlinesHeading}
-                columns={[
-                  strings.incDeadlineTrack,
-                  strings.incDeadlineDue,
-                  strings.incDeadlineOutcome,
-                ]}
-              >
-                {record.deadlines.map((deadline) => (
-                  <tr key={deadline.track}>
-                    <td>
-                      {format(strings.incDeadlineTrackValue, {
-                        track: strings.incTracks[deadline.track] ?? deadline.track,
-                        hours: String(deadline.hours),
+      <LoadedRecord loaded={incident} record={record}>
+        {(record) => (
+          <>
+            <Section id="incident-summary" title={strings.incSummaryHeading}>
+              <dl className="facts facts-wide">
+                <Fact label={strings.organizationLabel}>{record.organization.name}</Fact>
+                <Fact label={strings.statusLabel}>
+                  <IncidentStatusTag status={record.status} />
+                </Fact>
+                <Fact label={strings.incSeverity}>
+                  <SeverityTag severity={record.severity} />
+                  {record.severityReason && <span className="block">{record.severityReason}</span>}
+                </Fact>
+                <Fact label={strings.incDescription} className="statement">
+                  {record.description}
+                </Fact>
+                <Fact label={strings.incDiscoveredAt}>{formatDateTime(record.discoveredAt)}</Fact>
+                <Fact label={strings.incReportedAt}>{formatDateTime(record.reportedAt)}</Fact>
+                <Fact label={strings.incDelay}>
+                  {formatDelay(record.reportingDelaySeconds)}{' '}
+                  {record.late ? (
+                    <Tag tone="bad">{strings.incLate}</Tag>
+                  ) : (
+                    <Tag tone="good">{strings.incOnTime}</Tag>
+                  )}
+                </Fact>
+                <Fact label={strings.incNoticeDue}>{formatDateTime(record.noticeDueAt)}</Fact>
+                <Fact label={strings.incPersonalData}>
+                  {record.personalData ? strings.incYes : strings.incNo}
+                </Fact>
+                <Fact label={strings.incDataClasses}>
+                  {record.dataClasses.length > 0
+                    ? record.dataClasses.map(className).join(', ')
+                    : strings.none}
+                </Fact>
+                <Fact label={strings.incSystems}>
+                  {record.systems.length > 0
+                    ? record.systems.map((system, index) => (
+                        <span key={system.id}>
+                          {index > 0 && ', '}
+                          {may.viewSystems(me) ? (
+                            <Link to={`/systems/${system.id}`}>{system.name}</Link>
+                          ) : (
+                            system.name
+                          )}
+                        </span>
+                      ))
+                    : strings.none}
+                </Fact>
+                <Fact label={strings.incOfferings}>
+                  {record.offerings.length > 0
+                    ? record.offerings.map((offering) => offering.name).join(', ')
+                    : strings.none}
+                </Fact>
+                <Fact label={strings.incRecordsAffected}>
+                  {record.recordsAffected ?? strings.incUnknown}
+                </Fact>
+                <Fact label={strings.incPeopleAffected}>
+                  {record.peopleAffected ?? strings.incUnknown}
+                </Fact>
+                <Fact label={strings.incContact}>
+                  {format(strings.personWithEmail, {
+                    name: record.contact.name,
+                    email: record.contact.email,
+                  })}
+                  {record.contact.phone && `, ${record.contact.phone}`}
+                </Fact>
+                <Fact label={strings.incOwner}>
+                  {record.owner ? record.owner.name : strings.incNoOwner}
+                </Fact>
+                <Fact label={strings.incNextUpdateDue}>
+                  {record.nextUpdateDueAt ? formatDateTime(record.nextUpdateDueAt) : strings.none}
+                  <OverdueTag overdue={record.updateOverdue} />
+                </Fact>
+                <Fact label={strings.incFinalReport}>
+                  {record.finalReportAt
+                    ? format(strings.incFinalReportSent, {
+                        at: formatDateTime(record.finalReportAt),
+                      })
+                    : format(strings.incFinalReportDue, {
+                        at: formatDateTime(record.finalReportDueAt),
                       })}
-                    </td>
-                    <td>{formatDateTime(deadline.dueAt)}</td>
-                    <td>{metWords(deadline.met)}</td>
-                  </tr>
-                ))}
-              </DataTable>
-            )}
-          </Section>
-
-          <IncidentActions key={record.revision} incident={record} onDone={done} />
-
-          <RequestsSection incident={record} onDone={done} />
-          <ActionsSection incident={record} onDone={done} />
-
-          {record.breaches.length > 0 && (
-            <Section id="incident-breaches" title={strings.incBreachesHeading}>
-              <DataTable
-                label={strings.incBreachesHeading}
-                columns={[strings.incBreachDuty, strings.incSeverity, strings.statusLabel]}
-              >
-                {record.breaches.map((breach) => (
-                  <tr key={breach.id}>
-                    <td>
-                      <Link to={`/breaches/${breach.id}`}>{breach.dutyCode}</Link>
-                    </td>
-                    <td>
-                      <SeverityTag severity={breach.severity} />
-                    </td>
-                    <td>{strings.incBreachStatuses[breach.status] ?? breach.status}</td>
-                  </tr>
-                ))}
-              </DataTable>
+                </Fact>
+                <Fact label={strings.incEvidence}>
+                  <DocumentList documents={record.documents} />
+                </Fact>
+              </dl>
+              <p className="button-row">
+                <a href={`${incidentPath(record.id)}/export.json`} download>
+                  {strings.incExportJson}
+                </a>
+                <a href={`${incidentPath(record.id)}/summary.pdf`} download>
+                  {strings.incExportPdf}
+                </a>
+              </p>
             </Section>
-          )}
 
-          <Section id="incident-timeline" title={strings.incTimelineHeading}>
-            <ol className="plain-list timeline">
-              {record.timeline.map((entry) => (
-                <li key={entry.seq}>
-                  <strong>{strings.incTimelineTypes[entry.type] ?? entry.type}</strong>
-                  <span className="secondary-text">
-                    {' '}
-                    {format(strings.incTimelineWhen, {
-                      at: formatDateTime(entry.at),
-                      by: entry.actor ? byWhom(entry.actor) : strings.incTimelineSystem,
-                    })}
-                  </span>
-                  <TimelineDetails entry={entry} />
-                </li>
-              ))}
-            </ol>
-          </Section>
-        </>
-      )}
+            <Section id="incident-deadlines" title={strings.incDeadlinesHeading}>
+              {record.deadlines.length === 0 ? (
+                <p>{strings.none}</p>
+              ) : (
+                <DataTable
+                  label={strings.incDeadlinesHeading}
+                  columns={[
+                    strings.incDeadlineTrack,
+                    strings.incDeadlineDue,
+                    strings.incDeadlineOutcome,
+                  ]}
+                >
+                  {record.deadlines.map((deadline) => (
+                    <tr key={deadline.track}>
+                      <td>
+                        {format(strings.incDeadlineTrackValue, {
+                          track: strings.incTracks[deadline.track] ?? deadline.track,
+                          hours: String(deadline.hours),
+                        })}
+                      </td>
+                      <td>{formatDateTime(deadline.dueAt)}</td>
+                      <td>{metWords(deadline.met)}</td>
+                    </tr>
+                  ))}
+                </DataTable>
+              )}
+            </Section>
+
+            <IncidentActions key={record.revision} incident={record} onDone={done} />
+
+            <RequestsSection incident={record} onDone={done} />
+            <ActionsSection incident={record} onDone={done} />
+
+            {record.breaches.length > 0 && (
+              <Section id="incident-breaches" title={strings.incBreachesHeading}>
+                <DataTable
+                  label={strings.incBreachesHeading}
+                  columns={[strings.incBreachDuty, strings.incSeverity, strings.statusLabel]}
+                >
+                  {record.breaches.map((breach) => (
+                    <tr key={breach.id}>
+                      <td>
+                        <Link to={`/breaches/${breach.id}`}>{breach.dutyCode}</Link>
+                      </td>
+                      <td>
+                        <SeverityTag severity={breach.severity} />
+                      </td>
+                      <td>{strings.incBreachStatuses[breach.status] ?? breach.status}</td>
+                    </tr>
+                  ))}
+                </DataTable>
+              </Section>
+            )}
+
+            <Section id="incident-timeline" title={strings.incTimelineHeading}>
+              <ol className="plain-list timeline">
+                {record.timeline.map((entry) => (
+                  <li key={entry.seq}>
+                    <strong>{strings.incTimelineTypes[entry.type] ?? entry.type}</strong>
+                    <span className="secondary-text">
+                      {' '}
+                      {format(strings.incTimelineWhen, {
+                        at: formatDateTime(entry.at),
+                        by: entry.actor ? byWhom(entry.actor) : strings.incTimelineSystem,
+                      })}
+                    </span>
+                    <TimelineDetails entry={entry} />
+                  </li>
+                ))}
+              </ol>
+            </Section>
+          </>
+        )}
+      </LoadedRecord>
     </Page>
   );
 }
@@ -1142,10 +816,7 @@ function UpdateForm({
     return found;
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>
-        {canUpdate ? strings.incUpdateHeading : strings.incFinalHeading}
-      </h4>
+    <FormPanel id={form} title={canUpdate ? strings.incUpdateHeading : strings.incFinalHeading}>
       <SubmitForm
         id={form}
         submit={submit}
@@ -1211,7 +882,7 @@ function UpdateForm({
           />
         )}
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -1263,8 +934,7 @@ function TransitionForm({
     ownerUserId: strings.incOwner,
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{strings.incTransitionHeading}</h4>
+    <FormPanel id={form} title={strings.incTransitionHeading}>
       <SubmitForm
         id={form}
         submit={submit}
@@ -1335,7 +1005,7 @@ function TransitionForm({
           {...fields.bind('note')}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -1361,8 +1031,7 @@ function TriageForm({
     ownerUserId: strings.incOwner,
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{strings.incTriageHeading}</h4>
+    <FormPanel id={form} title={strings.incTriageHeading}>
       <SubmitForm
         id={form}
         submit={submit}
@@ -1431,7 +1100,7 @@ function TriageForm({
           />
         )}
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -1446,7 +1115,6 @@ function RequestsSection({
   onDone: (message: string) => void;
 }) {
   const me = useMe();
-  const [asking, setAsking] = useState(false);
   const mayAsk = hasPower(me, 'request_incident_report') && incident.status !== 'closed';
   return (
     <Section id="incident-requests" title={strings.incRequestsHeading}>
@@ -1455,27 +1123,20 @@ function RequestsSection({
       ) : (
         <RequestTable requests={incident.requests} label={strings.incRequestsHeading} />
       )}
-      {mayAsk &&
-        (asking ? (
-          <RequestReportForm
-            incident={incident}
-            onCancel={() => setAsking(false)}
-            onDone={(message) => {
-              setAsking(false);
-              onDone(message);
-            }}
-          />
-        ) : (
-          <p className="button-row">
-            <button
-              type="button"
-              className="button button-secondary"
-              onClick={() => setAsking(true)}
-            >
-              {strings.reqNewButton}
-            </button>
-          </p>
-        ))}
+      {mayAsk && (
+        <FormBehindButton label={strings.reqNewButton}>
+          {(close) => (
+            <RequestReportForm
+              incident={incident}
+              onCancel={close}
+              onDone={(message) => {
+                close();
+                onDone(message);
+              }}
+            />
+          )}
+        </FormBehindButton>
+      )}
     </Section>
   );
 }
@@ -1511,8 +1172,7 @@ export function RequestTable({
             <RequestStatusTag status={request.status} />
           </td>
           <td>
-            {formatDateTime(request.dueAt)}
-            <OverdueTag overdue={request.overdue} />
+            <DueDate at={request.dueAt} overdue={request.overdue} />
           </td>
           <td>{formatDateTime(request.requestedAt)}</td>
         </tr>
@@ -1590,8 +1250,7 @@ export function RequestReportForm({
     return found;
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{strings.reqNewHeading}</h4>
+    <FormPanel id={form} title={strings.reqNewHeading}>
       <p>
         {incident
           ? format(strings.reqNewIntro, { organization: incident.organization.name })
@@ -1695,7 +1354,7 @@ export function RequestReportForm({
           {...fields.bind('dueAt')}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -1708,7 +1367,6 @@ function ActionsSection({
   onDone: (message: string) => void;
 }) {
   const me = useMe();
-  const [ordering, setOrdering] = useState(false);
   const mayOrder = hasPower(me, 'order_response_action') && incident.status !== 'closed';
   return (
     <Section id="incident-response-actions" title={strings.incActionsListHeading}>
@@ -1717,27 +1375,20 @@ function ActionsSection({
       ) : (
         <ActionTable actions={incident.actions} label={strings.incActionsListHeading} />
       )}
-      {mayOrder &&
-        (ordering ? (
-          <OrderActionForm
-            incident={incident}
-            onCancel={() => setOrdering(false)}
-            onDone={(message) => {
-              setOrdering(false);
-              onDone(message);
-            }}
-          />
-        ) : (
-          <p className="button-row">
-            <button
-              type="button"
-              className="button button-secondary"
-              onClick={() => setOrdering(true)}
-            >
-              {strings.actNewButton}
-            </button>
-          </p>
-        ))}
+      {mayOrder && (
+        <FormBehindButton label={strings.actNewButton}>
+          {(close) => (
+            <OrderActionForm
+              incident={incident}
+              onCancel={close}
+              onDone={(message) => {
+                close();
+                onDone(message);
+              }}
+            />
+          )}
+        </FormBehindButton>
+      )}
     </Section>
   );
 }
@@ -1774,8 +1425,7 @@ export function ActionTable({
             <ActionStatusTag status={action.status} />
           </td>
           <td>
-            {formatDateTime(action.dueAt)}
-            <OverdueTag overdue={action.overdue} />
+            <DueDate at={action.dueAt} overdue={action.overdue} />
           </td>
           <td>{action.owner ? action.owner.name : strings.none}</td>
         </tr>
@@ -1839,8 +1489,7 @@ export function OrderActionForm({
     return found;
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{strings.actNewHeading}</h4>
+    <FormPanel id={form} title={strings.actNewHeading}>
       <p>
         {incident
           ? format(strings.actNewIntro, { organization: incident.organization.name })
@@ -1885,10 +1534,7 @@ export function OrderActionForm({
         <SelectField
           form={form}
           label={labels.kind}
-          options={[
-            { value: '', label: strings.chooseOne },
-            ...ACTION_KINDS.map((kind) => ({ value: kind, label: actionKindName(kind) })),
-          ]}
+          options={optionsWithBlank(strings.chooseOne, ACTION_KINDS, actionKindName)}
           error={problem?.fields.kind}
           {...fields.bind('kind')}
         />
@@ -1944,6 +1590,6 @@ export function OrderActionForm({
           {...fields.bind('ownerUserId')}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }

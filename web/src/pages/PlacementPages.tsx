@@ -13,7 +13,7 @@ import {
   useSubmit,
 } from '../components/forms';
 import { DataTable, Tag } from '../components/lists';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
+import { FormPanel, LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
 import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
 import { formatDateTime, formatDay } from '../display';
 import {
@@ -174,8 +174,7 @@ function CheckOffering({ system, onChecked }: { system: PseSystem; onChecked: ()
   const [decision, setDecision] = useState<StoredDecision | null>(null);
   const labels = { offeringId: strings.checkOffering };
   return (
-    <div className="panel" role="region" aria-labelledby="check-heading">
-      <h4 id="check-heading">{strings.checkHeading}</h4>
+    <FormPanel id="check" title={strings.checkHeading}>
       {system.classCode === null ? (
         <p>{strings.checkNeedsClass}</p>
       ) : (
@@ -226,7 +225,7 @@ function CheckOffering({ system, onChecked }: { system: PseSystem; onChecked: ()
           {decision && <DecisionView decision={decision} id="check-decision" />}
         </>
       )}
-    </div>
+    </FormPanel>
   );
 }
 
@@ -237,8 +236,7 @@ function Options({ system }: { system: PseSystem }) {
   );
   if (system.classCode === null) return null;
   return (
-    <div className="panel" role="region" aria-labelledby="options-heading">
-      <h4 id="options-heading">{strings.optionsHeading}</h4>
+    <FormPanel id="options" title={strings.optionsHeading}>
       <p>{strings.optionsIntro}</p>
       <p className="button-row">
         <button
@@ -293,7 +291,7 @@ function Options({ system }: { system: PseSystem }) {
           ))}
         </DataTable>
       )}
-    </div>
+    </FormPanel>
   );
 }
 
@@ -503,8 +501,7 @@ function NocRequestForm({ system, onRequested }: { system: PseSystem; onRequeste
   const toggle = <T,>(list: T[], value: T, on: boolean) =>
     on ? [...list, value] : list.filter((item) => item !== value);
   return (
-    <div className="panel" role="region" aria-labelledby="noc-request-heading">
-      <h4 id="noc-request-heading">{strings.nocRequestHeading}</h4>
+    <FormPanel id="noc-request" title={strings.nocRequestHeading}>
       <p>{strings.nocRequestIntro}</p>
       <SubmitForm
         id={NOC_FORM}
@@ -617,7 +614,7 @@ function NocRequestForm({ system, onRequested }: { system: PseSystem; onRequeste
           {...form.bind('until')}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -950,8 +947,7 @@ function NocActionForm({
     return {};
   };
   return (
-    <div className="panel" role="region" aria-labelledby={`${formId}-heading`}>
-      <h4 id={`${formId}-heading`}>{title}</h4>
+    <FormPanel id={formId} title={title}>
       <SubmitForm
         id={formId}
         submit={submit}
@@ -1027,6 +1023,6 @@ function NocActionForm({
           />
         )}
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }

@@ -3,7 +3,13 @@ import { withQuery, type LevelSummary } from '../api';
 import { SelectField, TextField, useFields } from '../components/forms';
 import { DataTable, Tag } from '../components/lists';
 import { LoadError, Loading, Page, Section } from '../components/Page';
-import { FilterBar, PagedResults, type PagedSearch } from '../components/search';
+import {
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  type PagedSearch,
+} from '../components/search';
 import { countryList, countryName } from '../countries';
 import { formatDateTime, formatDay } from '../display';
 import {
@@ -84,6 +90,7 @@ export function RegisterPage() {
       setApplied(search.values);
       setOffset(0);
     },
+    applied,
   };
   const home = shown?.residencyCountry;
   const homeName = home ? countryName(home) : strings.registerHomeCountry;
@@ -172,10 +179,8 @@ export function RegisterPage() {
         </a>
       </p>
 
-      {shown?.total === 0 && JSON.stringify(applied) === JSON.stringify(NO_FILTER) && (
-        <div className="notice">
-          <p>{strings.registerEmpty}</p>
-        </div>
+      {shown?.total === 0 && unfiltered(applied, NO_FILTER) && (
+        <EmptyNotice>{strings.registerEmpty}</EmptyNotice>
       )}
       <PagedResults paged={paged} label={strings.registerTitle}>
         {(items) => (

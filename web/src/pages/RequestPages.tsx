@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { hasPower, isOfficeStaff } from '../access';
-import { withQuery, type Query } from '../api';
+import type { Query } from '../api';
 import {
   SelectField,
   SubmitForm,
@@ -9,9 +9,27 @@ import {
   missing,
   useFields,
   useSubmit,
+  optionsWithBlank,
+  FormBehindButton,
 } from '../components/forms';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
-import { FilterBar, PagedResults } from '../components/search';
+import { Fact } from '../components/lists';
+import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
+import {
+  DueDate,
+  DocumentList,
+  EvidenceField,
+  RequestStatusTag,
+  byWhom,
+  YES_NO_ANY,
+} from '../components/incidents';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  usePagedSearch,
+} from '../components/search';
 import { formatDateTime } from '../display';
 import {
   REPORT_REQUESTS,
@@ -30,16 +48,7 @@ import { Link, navigate } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
 import { useApi } from '../useApi';
-import {
-  DocumentList,
-  EvidenceField,
-  OverdueTag,
-  RequestReportForm,
-  RequestStatusTag,
-  byWhom,
-  unfiltered,
-  useFilteredList,
-} from './IncidentPages';
+import { RequestReportForm } from './IncidentPages';
 import { NotFoundPage } from './NotFoundPage';
 
 /**
@@ -49,6 +58,8 @@ import { NotFoundPage } from './NotFoundPage';
  * climbs the escalation ladder set in policy. The server decides who may do what
  * (`allowedActions`).
  */
+
+const PAGE_SIZE = 25;
 
 interface RequestFilter extends Record<string, string> {
   status: string;
@@ -62,67 +73,54 @@ const requestQuery = (filter: RequestFilter): Query => filter;
 export function RequestsPage() {
   const me = useMe();
   const office = isOfficeStaff(me);
-  const paged = useFilteredList<RequestSummary, RequestFilter>(
+  const paged = usePagedSearch<RequestSummary, RequestFilter>(
     REPORT_REQUESTS,
     NO_REQUEST_FILTER,
     requestQuery,
+    PAGE_SIZE,
   );
   const { search, applied } = paged;
   const form = 'request-filter';
   const empty = paged.shown?.total === 0 && unfiltered(applied, NO_REQUEST_FILTER);
-  const [asking, setAsking] = useState(false);
   return (
     <Page
       title={strings.reqListTitle}
       intro={office ? strings.reqListIntroOffice : strings.reqListIntro}
     >
-      {hasPower(me, 'request_incident_report') &&
-        (asking ? (
-          <RequestReportForm
-            onCancel={() => setAsking(false)}
-            onDone={(message, id) => navigate(`/report-requests/${id}`, { flash: message })}
-          />
-        ) : (
-          <p className="button-row">
-            <button type="button" className="button" onClick={() => setAsking(true)}>
-              {strings.reqNewButton}
-            </button>
-          </p>
-        ))}
+      {hasPower(me, 'request_incident_report') && (
+        <FormBehindButton label={strings.reqNewButton} className="button">
+          {(close) => (
+            <RequestReportForm
+              onCancel={close}
+              onDone={(message, id) => navigate(`/report-requests/${id}`, { flash: message })}
+            />
+          )}
+        </FormBehindButton>
+      )}
       <FilterBar label={strings.reqSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
         <SelectField
           form={form}
           label={strings.statusLabel}
-          options={[
-            { value: '', label: strings.incAnyStatus },
-            ...REQUEST_STATUSES.map((status) => ({
-              value: status,
-              label: strings.reqStatuses[status] ?? status,
-            })),
-          ]}
+          options={optionsWithBlank(
+            strings.incAnyStatus,
+            REQUEST_STATUSES,
+            (status) => strings.reqStatuses[status] ?? status,
+          )}
           {...search.bind('status')}
         />
         <SelectField
           form={form}
           label={strings.reqOverdueFilter}
-          options={[
-            { value: '', label: strings.incAny },
-            { value: 'true', label: strings.incYes },
-            { value: 'false', label: strings.incNo },
-          ]}
+          options={YES_NO_ANY}
           {...search.bind('overdue')}
         />
       </FilterBar>
-      <p className="button-row">
-        <a href={withQuery(`${REPORT_REQUESTS}.csv`, requestQuery(applied))} download>
-          {strings.incDownloadCsv}
-        </a>
-      </p>
-      {empty && (
-        <div className="notice">
-          <p>{office ? strings.reqEmptyOffice : strings.reqEmpty}</p>
-        </div>
-      )}
+      <CsvLink
+        path={REPORT_REQUESTS}
+        query={requestQuery(applied)}
+        label={strings.incDownloadCsv}
+      />
+      {empty && <EmptyNotice>{office ? strings.reqEmptyOffice : strings.reqEmpty}</EmptyNotice>}
       <PagedResults paged={paged} label={strings.reqListTitle}>
         {(items) => (
           <>
@@ -146,8 +144,7 @@ export function RequestsPage() {
                     <RequestStatusTag status={request.status} />
                   </td>
                   <td>
-                    {formatDateTime(request.dueAt)}
-                    <OverdueTag overdue={request.overdue} />
+                    <DueDate at={request.dueAt} overdue={request.overdue} />
                   </td>
                   <td>{formatDateTime(request.requestedAt)}</td>
                 </tr>
@@ -173,43 +170,31 @@ export function RequestPage({ id }: { id: string }) {
   return (
     <Page title={record?.subject ?? strings.reqListTitle}>
       <StatusMessage message={message} />
-      {request.error ? (
-        <LoadError detail={request.error.detail} onRetry={request.reload} />
-      ) : !record ? (
-        <Loading />
-      ) : (
-        <>
-          <Section id="request-facts" title={strings.reqFactsHeading}>
-            <dl className="facts facts-wide">
-              <dt>{strings.reqAskedOf}</dt>
-              <dd>{record.organization.name}</dd>
-              <dt>{strings.statusLabel}</dt>
-              <dd>
-                <RequestStatusTag status={record.status} />
-              </dd>
-              {record.incidentId && (
-                <>
-                  <dt>{strings.reqIncident}</dt>
-                  <dd>
+      <LoadedRecord loaded={request} record={record}>
+        {(record) => (
+          <>
+            <Section id="request-facts" title={strings.reqFactsHeading}>
+              <dl className="facts facts-wide">
+                <Fact label={strings.reqAskedOf}>{record.organization.name}</Fact>
+                <Fact label={strings.statusLabel}>
+                  <RequestStatusTag status={record.status} />
+                </Fact>
+                {record.incidentId && (
+                  <Fact label={strings.reqIncident}>
                     <Link to={`/incidents/${record.incidentId}`}>
                       {record.incidentTitle ?? strings.reqIncidentLink}
                     </Link>
-                  </dd>
-                </>
-              )}
-              <dt>{strings.reqRequestedBy}</dt>
-              <dd>{record.requestedBy ? byWhom(record.requestedBy) : strings.incSomeone}</dd>
-              <dt>{strings.reqRequestedAt}</dt>
-              <dd>{formatDateTime(record.requestedAt)}</dd>
-              <dt>{strings.reqDueAt}</dt>
-              <dd>
-                {formatDateTime(record.dueAt)}
-                <OverdueTag overdue={record.overdue} />
-              </dd>
-              {record.escalations.length > 0 && (
-                <>
-                  <dt>{strings.reqEscalations}</dt>
-                  <dd>
+                  </Fact>
+                )}
+                <Fact label={strings.reqRequestedBy}>
+                  {record.requestedBy ? byWhom(record.requestedBy) : strings.incSomeone}
+                </Fact>
+                <Fact label={strings.reqRequestedAt}>{formatDateTime(record.requestedAt)}</Fact>
+                <Fact label={strings.reqDueAt}>
+                  <DueDate at={record.dueAt} overdue={record.overdue} />
+                </Fact>
+                {record.escalations.length > 0 && (
+                  <Fact label={strings.reqEscalations}>
                     <ul className="plain-list">
                       {record.escalations.map((step) => (
                         <li key={step.step}>
@@ -221,65 +206,65 @@ export function RequestPage({ id }: { id: string }) {
                         </li>
                       ))}
                     </ul>
-                  </dd>
-                </>
-              )}
-              {record.closedNote && (
-                <>
-                  <dt>{strings.reqClosedNote}</dt>
-                  <dd className="statement">{record.closedNote}</dd>
-                </>
-              )}
-            </dl>
-          </Section>
-
-          <Section id="request-questions" title={strings.reqQuestions}>
-            <ol className="result-list">
-              {record.questions.map((question, index) => (
-                <li key={index}>
-                  <p className="statement">{question}</p>
-                  {record.answer?.answers[index] && (
-                    <p className="statement">
-                      <strong>{strings.reqAnswerLabel}</strong> {record.answer.answers[index]}
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ol>
-          </Section>
-
-          {record.answer && (
-            <Section id="request-answer" title={strings.reqAnswerHeading}>
-              <p className="statement">{record.answer.text}</p>
-              <dl className="facts facts-wide">
-                <dt>{strings.reqAnsweredAt}</dt>
-                <dd>{formatDateTime(record.answer.answeredAt)}</dd>
-                <dt>{strings.reqAnsweredBy}</dt>
-                <dd>{record.answer.answeredBy?.name ?? strings.incSomeone}</dd>
-                <dt>{strings.incEvidence}</dt>
-                <dd>
-                  <DocumentList documents={record.answer.documents} />
-                </dd>
+                  </Fact>
+                )}
+                {record.closedNote && (
+                  <Fact label={strings.reqClosedNote} className="statement">
+                    {record.closedNote}
+                  </Fact>
+                )}
               </dl>
             </Section>
-          )}
 
-          <Section id="request-actions" title={strings.incActionsHeading}>
-            {record.allowedActions.length === 0 ? (
-              <p>{strings.reqNoActions}</p>
-            ) : (
-              record.allowedActions.map((action) => (
-                <RequestActionForm
-                  key={`${action}-${String(record.revision)}`}
-                  request={record}
-                  action={action}
-                  onDone={done}
-                />
-              ))
+            <Section id="request-questions" title={strings.reqQuestions}>
+              <ol className="result-list">
+                {record.questions.map((question, index) => (
+                  <li key={index}>
+                    <p className="statement">{question}</p>
+                    {record.answer?.answers[index] && (
+                      <p className="statement">
+                        <strong>{strings.reqAnswerLabel}</strong> {record.answer.answers[index]}
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            </Section>
+
+            {record.answer && (
+              <Section id="request-answer" title={strings.reqAnswerHeading}>
+                <p className="statement">{record.answer.text}</p>
+                <dl className="facts facts-wide">
+                  <Fact label={strings.reqAnsweredAt}>
+                    {formatDateTime(record.answer.answeredAt)}
+                  </Fact>
+                  <Fact label={strings.reqAnsweredBy}>
+                    {record.answer.answeredBy?.name ?? strings.incSomeone}
+                  </Fact>
+                  <Fact label={strings.incEvidence}>
+                    <DocumentList documents={record.answer.documents} />
+                  </Fact>
+                </dl>
+              </Section>
             )}
-          </Section>
-        </>
-      )}
+
+            <Section id="request-actions" title={strings.incActionsHeading}>
+              {record.allowedActions.length === 0 ? (
+                <p>{strings.reqNoActions}</p>
+              ) : (
+                record.allowedActions.map((action) => (
+                  <RequestActionForm
+                    key={`${action}-${String(record.revision)}`}
+                    request={record}
+                    action={action}
+                    onDone={done}
+                  />
+                ))
+              )}
+            </Section>
+          </>
+        )}
+      </LoadedRecord>
     </Page>
   );
 }
@@ -361,8 +346,7 @@ function RequestActionForm({
   };
 
   return (
-    <div className="panel" role="region" aria-labelledby={`${form}-heading`}>
-      <h4 id={`${form}-heading`}>{title}</h4>
+    <FormPanel id={form} title={title}>
       <SubmitForm
         id={form}
         submit={submit}
@@ -424,6 +408,6 @@ function RequestActionForm({
           />
         )}
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }

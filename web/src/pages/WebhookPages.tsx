@@ -1,18 +1,27 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, withQuery, type Page as ListPage, type Query } from '../api';
+import { api, ApiError, type Page as ListPage } from '../api';
 import {
   CheckboxField,
+  CheckboxGroupField,
   SelectField,
   SubmitForm,
   TextField,
-  fieldId,
   missing,
   useFields,
   useSubmit,
+  type Bound,
+  type FormProblem,
+  optionsWithBlank,
 } from '../components/forms';
 import { DataTable, Tag } from '../components/lists';
-import { LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
-import { FilterBar, PagedResults, usePagedSearch } from '../components/search';
+import { FormPanel, LoadError, Loading, Page, Section, StatusMessage } from '../components/Page';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  usePagedSearch,
+} from '../components/search';
 import { formatDateTime } from '../display';
 import {
   DELIVERIES,
@@ -246,39 +255,61 @@ function EventTypeChoices({
   onChange: (next: EventType[]) => void;
   error?: string;
 }) {
-  const id = fieldId(form, 'eventTypes');
   return (
-    <fieldset
-      className={error ? 'field choice-fieldset field-error' : 'field choice-fieldset'}
-      id={id}
-      tabIndex={-1}
-      aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-    >
-      <legend className="field-label">{strings.webhookEvents}</legend>
-      <div className="field-hint" id={`${id}-hint`}>
-        {strings.webhookEventsHint}
-      </div>
-      {error && (
-        <p className="field-error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{strings.errorPrefix} </span>
-          {error}
-        </p>
-      )}
-      <div className="choices-inline">
-        {EVENT_TYPES.map((type) => (
-          <CheckboxField
-            key={type}
-            form={form}
-            name={`eventTypes-${type}`}
-            label={strings.webhookEventTypes[type] ?? type}
-            checked={chosen.includes(type)}
-            onChange={(on) =>
-              onChange(on ? [...chosen, type] : chosen.filter((item) => item !== type))
-            }
-          />
-        ))}
-      </div>
-    </fieldset>
+    <CheckboxGroupField
+      form={form}
+      name="eventTypes"
+      label={strings.webhookEvents}
+      hint={strings.webhookEventsHint}
+      error={error}
+      choices={EVENT_TYPES.map((type) => ({
+        value: type,
+        label: strings.webhookEventTypes[type] ?? type,
+      }))}
+      chosen={chosen}
+      onChange={onChange}
+    />
+  );
+}
+
+/** A subscription's name, address and events, as adding and changing one ask for them. */
+function WebhookFields({
+  form,
+  fields,
+  types,
+  onTypes,
+  problem,
+}: {
+  form: string;
+  fields: { bind: (name: 'name' | 'url') => Bound };
+  types: EventType[];
+  onTypes: (types: EventType[]) => void;
+  problem: FormProblem | null;
+}) {
+  return (
+    <>
+      <TextField
+        form={form}
+        label={strings.webhookName}
+        error={problem?.fields.name}
+        {...fields.bind('name')}
+      />
+      <TextField
+        form={form}
+        label={strings.webhookUrl}
+        hint={strings.webhookUrlHint}
+        type="url"
+        spellCheck={false}
+        error={problem?.fields.url}
+        {...fields.bind('url')}
+      />
+      <EventTypeChoices
+        form={form}
+        chosen={types}
+        onChange={onTypes}
+        error={problem?.fields.eventTypes}
+      />
+    </>
   );
 }
 
@@ -301,8 +332,7 @@ function NewWebhook({
     eventTypes: strings.webhookEvents,
   };
   return (
-    <div className="panel" role="region" aria-labelledby="webhook-new-heading">
-      <h3 id="webhook-new-heading">{strings.webhookAddHeading}</h3>
+    <FormPanel id="webhook-new" title={strings.webhookAddHeading} level={3}>
       <SubmitForm
         id={NEW_FORM}
         submit={submit}
@@ -325,29 +355,15 @@ function NewWebhook({
           () => missing(form.values, ['name', 'url']),
         )}
       >
-        <TextField
+        <WebhookFields
           form={NEW_FORM}
-          label={labels.name}
-          error={problem?.fields.name}
-          {...form.bind('name')}
-        />
-        <TextField
-          form={NEW_FORM}
-          label={labels.url}
-          hint={strings.webhookUrlHint}
-          type="url"
-          spellCheck={false}
-          error={problem?.fields.url}
-          {...form.bind('url')}
-        />
-        <EventTypeChoices
-          form={NEW_FORM}
-          chosen={types}
-          onChange={setTypes}
-          error={problem?.fields.eventTypes}
+          fields={form}
+          types={types}
+          onTypes={setTypes}
+          problem={problem}
         />
       </SubmitForm>
-    </div>
+    </FormPanel>
   );
 }
 
@@ -407,26 +423,12 @@ function EditWebhook({
           () => missing(form.values, ['name', 'url']),
         )}
       >
-        <TextField
+        <WebhookFields
           form={EDIT_FORM}
-          label={labels.name}
-          error={problem?.fields.name}
-          {...form.bind('name')}
-        />
-        <TextField
-          form={EDIT_FORM}
-          label={labels.url}
-          hint={strings.webhookUrlHint}
-          type="url"
-          spellCheck={false}
-          error={problem?.fields.url}
-          {...form.bind('url')}
-        />
-        <EventTypeChoices
-          form={EDIT_FORM}
-          chosen={types}
-          onChange={setTypes}
-          error={problem?.fields.eventTypes}
+          fields={form}
+          types={types}
+          onTypes={setTypes}
+          problem={problem}
         />
         <CheckboxField
           form={EDIT_FORM}
@@ -513,12 +515,6 @@ export function DeliveriesPage() {
     (applied) => applied,
     PAGE_SIZE,
   );
-  // The filter as applied, for the CSV link.
-  const [csvQuery, setCsvQuery] = useState<Query>(initial);
-  const apply = () => {
-    setCsvQuery(paged.search.values);
-    paged.apply();
-  };
   const [message, setMessage] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const retry = async (delivery: Delivery) => {
@@ -532,7 +528,6 @@ export function DeliveriesPage() {
       setProblem(error instanceof ApiError ? error.detail : strings.errorUnexpected);
     }
   };
-  const option = (value: string, label: string) => ({ value, label });
   return (
     <Page title={strings.deliveriesTitle} intro={strings.deliveriesIntro}>
       <StatusMessage message={message} />
@@ -541,36 +536,30 @@ export function DeliveriesPage() {
           <p>{problem}</p>
         </div>
       )}
-      <FilterBar label={strings.deliveriesTitle} submitLabel={strings.show} onApply={apply}>
+      <FilterBar label={strings.deliveriesTitle} submitLabel={strings.show} onApply={paged.apply}>
         <SelectField
           form="delivery-filter"
           label={strings.deliveryState}
-          options={[
-            option('', strings.deliveryAnyState),
-            ...DELIVERY_STATES.map((state) => option(state, strings.deliveryStates[state])),
-          ]}
+          options={optionsWithBlank(
+            strings.deliveryAnyState,
+            DELIVERY_STATES,
+            (state) => strings.deliveryStates[state],
+          )}
           {...paged.search.bind('state')}
         />
         <SelectField
           form="delivery-filter"
           label={strings.deliveryKind}
-          options={[
-            option('', strings.deliveryAnyKind),
-            ...DELIVERY_KINDS.map((kind) => option(kind, strings.deliveryKinds[kind])),
-          ]}
+          options={optionsWithBlank(
+            strings.deliveryAnyKind,
+            DELIVERY_KINDS,
+            (kind) => strings.deliveryKinds[kind],
+          )}
           {...paged.search.bind('kind')}
         />
       </FilterBar>
-      <p className="button-row">
-        <a href={withQuery(`${DELIVERIES}.csv`, csvQuery)} download>
-          {strings.deliveriesDownloadCsv}
-        </a>
-      </p>
-      {paged.shown?.total === 0 && (
-        <div className="notice">
-          <p>{strings.deliveriesEmpty}</p>
-        </div>
-      )}
+      <CsvLink path={DELIVERIES} query={paged.applied} label={strings.deliveriesDownloadCsv} />
+      {paged.shown?.total === 0 && <EmptyNotice>{strings.deliveriesEmpty}</EmptyNotice>}
       <div className="deliveries">
         <PagedResults paged={paged} label={strings.deliveriesTitle}>
           {(items) => (
