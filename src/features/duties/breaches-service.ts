@@ -13,13 +13,10 @@ import {
 } from '../identity/actor.js';
 import { appendTimeline } from '../incidents/timeline.js';
 import { emitEvent } from '../notifications/events.js';
-import { findVersion } from '../placement/policy-repo.js';
-import { storedPack } from '../placement/policy-service.js';
 import type { BreachRow } from './breaches-repo.js';
 import * as repo from './breaches-repo.js';
 import type { DutyFailure } from './check.js';
-import { DEFAULT_OBLIGATIONS } from './default-obligations.js';
-import { obligationsInForce } from './in-force.js';
+import { obligationsInForce, obligationsOfVersion } from './in-force.js';
 import type { ObligationSet, Severity } from './model.js';
 
 /**
@@ -144,8 +141,7 @@ export interface BreachView {
 
 /** The duty's words as the policy version the breach was judged under states them. */
 async function dutyTextOf(db: Db, version: number, code: string): Promise<string> {
-  const row = await findVersion(db, version);
-  const obligations = (row ? storedPack(row).duties : undefined) ?? DEFAULT_OBLIGATIONS;
+  const obligations = await obligationsOfVersion(db, version);
   return obligations.duties.find((d) => d.code === code)?.text ?? code;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { policyInForce } from '../placement/policy-service.js';
+import { policyInForce, publishedPack } from '../placement/policy-service.js';
 import { DEFAULT_OBLIGATIONS } from './default-obligations.js';
 import type { ObligationSet } from './model.js';
 
@@ -13,4 +13,15 @@ export async function obligationsInForce(
 ): Promise<{ policyVersion: number; obligations: ObligationSet }> {
   const { version, pack } = await policyInForce(db);
   return { policyVersion: version, obligations: pack.duties ?? DEFAULT_OBLIGATIONS };
+}
+
+/**
+ * The obligations of a published policy version, e.g. the one an incident or a breach was judged
+ * under; the default set for a version without duties (or none stored).
+ */
+export async function obligationsOfVersion(
+  db: Kysely<Database>,
+  version: number,
+): Promise<ObligationSet> {
+  return (await publishedPack(db, version))?.duties ?? DEFAULT_OBLIGATIONS;
 }

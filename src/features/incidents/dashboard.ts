@@ -1,8 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { Database, IncidentSeverity } from '../../db/schema.js';
-import { DEFAULT_OBLIGATIONS } from '../duties/default-obligations.js';
-import type { ObligationSet, ReportingParameters } from '../duties/model.js';
+import type { IncidentSeverity } from '../../db/schema.js';
+import { obligationsOfVersion } from '../duties/in-force.js';
 
 /**
  * The incident dashboard (issue 7, item 6): open incidents by severity, how long reports took,
@@ -50,17 +49,6 @@ export function monthsEnding(at: Date, count: number): string[] {
 
 const month = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 7)`;
 const asNumber = (value: unknown): number => Number(value ?? 0);
-
-/** The reporting parameters of a policy version; the defaults for a pack without duties. */
-async function reportingOf(db: Kysely<Database>, version: number): Promise<ReportingParameters> {
-  const row = await db
-    .selectFrom('policy_versions')
-    .select('pack')
-    .where('version', '=', version)
-    .executeTakeFirst();
-  const pack = row ? (JSON.parse(row.pack) as { duties?: ObligationSet }) : {};
-  return (pack.duties ?? DEFAULT_OBLIGATIONS).reporting;
-}
 
 /** The dashboard at the context's clock. */
 export async function incidentDashboard(ctx: AppContext): Promise<IncidentDashboard> {
@@ -133,7 +121,7 @@ export async function incidentDashboard(ctx: AppContext): Promise<IncidentDashbo
     .execute();
   let overdueUpdates = 0;
   for (const { policy_version: version } of versions) {
-    const reporting = await reportingOf(db, version);
+    const reporting = (await obligationsOfVersion(db, version)).reporting;
     const dueBefore = new Date(
       now.getTime() - reporting.updateEveryHours * 3_600_000,
     ).toISOString();

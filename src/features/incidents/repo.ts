@@ -137,18 +137,6 @@ export async function* incidentBatches(
   }
 }
 
-/** The obligations text (`pack`) of each policy version named, by version. */
-export async function packsOf(db: Db, versions: readonly number[]): Promise<Map<number, string>> {
-  const unique = [...new Set(versions)];
-  if (unique.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('policy_versions')
-    .select(['version', 'pack'])
-    .where('version', 'in', unique)
-    .execute();
-  return new Map(rows.map((r) => [r.version, r.pack]));
-}
-
 export interface NamedRow {
   id: string;
   name: string;

@@ -9,7 +9,8 @@ import { openBreaches } from '../duties/breaches-service.js';
 import { checkDuties, type DutyFacts } from '../duties/check.js';
 import { reportingDeadlines } from '../duties/deadlines.js';
 import { DEFAULT_OBLIGATIONS } from '../duties/default-obligations.js';
-import type { ObligationSet, ReportingParameters } from '../duties/model.js';
+import { obligationsOfVersion } from '../duties/in-force.js';
+import type { ReportingParameters } from '../duties/model.js';
 import {
   auditActor,
   isOfficeStaff,
@@ -100,27 +101,15 @@ export interface IncidentPage {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** The obligations a policy pack carries; a pack from before duties were policy data has none. */
-function obligationsOfPack(pack: string | undefined): ObligationSet {
-  if (pack === undefined) return DEFAULT_OBLIGATIONS;
-  return (JSON.parse(pack) as { duties?: ObligationSet }).duties ?? DEFAULT_OBLIGATIONS;
-}
-
 /** The reporting parameters of each policy version named, so each incident is held to its own. */
 async function reportingOf(
   db: Kysely<Database>,
   versions: readonly number[],
 ): Promise<(version: number) => ReportingParameters> {
-  const packs = await repo.packsOf(db, versions);
-  const cache = new Map<number, ReportingParameters>();
-  return (version) => {
-    let params = cache.get(version);
-    if (!params) {
-      params = obligationsOfPack(packs.get(version)).reporting;
-      cache.set(version, params);
-    }
-    return params;
-  };
+  const unique = [...new Set(versions)];
+  const sets = await Promise.all(unique.map((v) => obligationsOfVersion(db, v)));
+  const byVersion = new Map(unique.map((v, i) => [v, sets[i]?.reporting]));
+  return (version) => byVersion.get(version) ?? DEFAULT_OBLIGATIONS.reporting;
 }
 
 function notFound(id: string): AppError {

@@ -83,15 +83,14 @@ function noPublishedPolicy(): AppError {
 const publishedPacks = new WeakMap<object, Map<number, Readonly<PolicyPack>>>();
 
 /**
- * The pack in force and its version, for hot paths (report intake): one small query for the
- * latest version's number, and the pack itself read and parsed once per version, since a
- * published version never changes. Callers must not modify the pack.
+ * A published version's pack, read and parsed once per version and database handle, since a
+ * published version never changes; undefined when there is no such published version. Callers must
+ * not modify the pack.
  */
-export async function policyInForce(
+export async function publishedPack(
   db: Db,
-): Promise<{ version: number; pack: Readonly<PolicyPack> }> {
-  const version = await repo.latestPublishedNumber(db);
-  if (version === undefined) throw noPublishedPolicy();
+  version: number,
+): Promise<Readonly<PolicyPack> | undefined> {
   let byVersion = publishedPacks.get(db);
   if (!byVersion) {
     byVersion = new Map();
@@ -100,10 +99,23 @@ export async function policyInForce(
   let pack = byVersion.get(version);
   if (!pack) {
     const row = await repo.findVersion(db, version);
-    if (!row) throw noPublishedPolicy();
+    if (row?.status !== 'published') return undefined;
     pack = storedPack(row);
     byVersion.set(version, pack);
   }
+  return pack;
+}
+
+/**
+ * The pack in force and its version, for hot paths (report intake): one small query for the
+ * latest version's number, and the pack itself from `publishedPack`.
+ */
+export async function policyInForce(
+  db: Db,
+): Promise<{ version: number; pack: Readonly<PolicyPack> }> {
+  const version = await repo.latestPublishedNumber(db);
+  const pack = version === undefined ? undefined : await publishedPack(db, version);
+  if (version === undefined || !pack) throw noPublishedPolicy();
   return { version, pack };
 }
 
