@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { AppContext } from '../../src/context.js';
 import { DatabaseUnavailableError, openDatabase } from '../../src/db/index.js';
 import { DatabaseTooNewError, migrateToLatest, migrationStatus } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
+import { insertLevelIfMissing } from '../../src/features/levels/repo.js';
+import { DEFAULT_LEVELS } from '../../src/features/levels/seed.js';
 import { createTestApp, testConfig } from '../helpers/app.js';
 import { runCloudOffice } from '../helpers/cli.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -59,6 +62,34 @@ describeEachDatabase('migrations', (database) => {
     assert.deepEqual(
       status.stdout.trim().split('\n'),
       allMigrations.map((name) => `applied  ${name}`),
+    );
+  });
+
+  it('insert each default level once when many connections seed at the same time', async () => {
+    // The race CI once met on PostgreSQL: instances racing past the code check met on the rank
+    // index and one failed. Many short rounds make that meeting likely if it can happen.
+    const fresh = await database.another();
+    await withContext(
+      database,
+      async (ctx) => {
+        await migrateToLatest(ctx.db);
+        const at = new Date().toISOString();
+        for (let round = 0; round < 150; round++) {
+          await ctx.db.deleteFrom('security_levels').execute();
+          const attempts = DEFAULT_LEVELS.flatMap((level) =>
+            [1, 2, 3].map(() =>
+              insertLevelIfMissing(ctx.db, { id: randomUUID(), ...level, created_at: at }),
+            ),
+          );
+          const failed = (await Promise.allSettled(attempts)).filter(
+            (outcome) => outcome.status === 'rejected',
+          );
+          assert.deepEqual(failed, [], `round ${round}`);
+          const stored = await ctx.db.selectFrom('security_levels').select('code').execute();
+          assert.equal(stored.length, DEFAULT_LEVELS.length);
+        }
+      },
+      fresh,
     );
   });
 

@@ -49,7 +49,12 @@ export function findLevelByCode(db: Db, code: string): Promise<LevelRow | undefi
   return db.selectFrom('security_levels').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-/** Inserts a level unless one with its code exists (several instances may seed at once). */
+/**
+ * Inserts a level unless it exists (several instances may seed at once). The conflict has no
+ * target on purpose: a level is unique by code and by rank, and PostgreSQL checks only the target's
+ * index before inserting, so two instances racing past that check would meet on the rank index
+ * and one would fail with a unique violation instead of doing nothing.
+ */
 export async function insertLevelIfMissing(
   db: Db,
   row: Insertable<SecurityLevelsTable>,
@@ -57,7 +62,7 @@ export async function insertLevelIfMissing(
   await db
     .insertInto('security_levels')
     .values(row)
-    .onConflict((conflict) => conflict.column('code').doNothing())
+    .onConflict((conflict) => conflict.doNothing())
     .execute();
 }
 
