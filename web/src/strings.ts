@@ -1806,7 +1806,8 @@ const en = {
   breachAnyDuty: 'Any duty',
   breachAnyOrganization: 'Every organization',
   breachDetectedAt: 'Detected',
-  breachDetectedAtHint: 'In UTC. Leave empty for now.',
+  breachDetectedAtHint:
+    'In your own time zone; it is shown in UTC afterwards. Leave empty for now.',
   breachDetectedAtInvalid: 'Enter a date and time, such as 5 March 2026 14:30.',
   breachOwner: 'Owner',
   breachNoOwner: 'No owner',

@@ -37,7 +37,7 @@ import {
   type ObligationsInForce,
   type UserRef,
 } from '../oversight-api';
-import { INCIDENTS } from '../incidents-api';
+import { INCIDENTS, localToInstant } from '../incidents-api';
 import { Link, navigate, useSearchParams } from '../router';
 import { useMe } from '../session';
 import { format, strings } from '../strings';
@@ -107,13 +107,6 @@ function useIncidentChoices(organizationId: string): { value: string; label: str
       }),
     })),
   ];
-}
-
-/** A `datetime-local` value read as UTC (the portal shows every time in UTC), as an instant. */
-function instantOf(local: string): string | undefined {
-  if (!local) return undefined;
-  const time = new Date(`${local}${local.length === 16 ? ':00' : ''}Z`);
-  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }
 
 interface BreachFilter extends Record<string, string> {
@@ -365,7 +358,7 @@ function RecordBreach({
         onSubmit={submit.onSubmit(
           async () => {
             const { values } = form;
-            const detectedAt = instantOf(values.detectedAt);
+            const detectedAt = localToInstant(values.detectedAt);
             const created = await api.post<BreachDetail>(BREACHES, {
               organizationId: values.organizationId,
               dutyCode: values.dutyCode,
@@ -378,7 +371,7 @@ function RecordBreach({
           },
           () => {
             const fields = missing(form.values, ['organizationId', 'dutyCode', 'evidence']);
-            if (form.values.detectedAt && !instantOf(form.values.detectedAt)) {
+            if (form.values.detectedAt && !localToInstant(form.values.detectedAt)) {
               fields.detectedAt = strings.breachDetectedAtInvalid;
             }
             return fields;
