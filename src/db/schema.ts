@@ -695,6 +695,8 @@ export interface IncidentsTable {
   document_ids: string;
   policy_version: number;
   notice_due_at: string;
+  /** The level's breach-notice figure that applied at intake (`LevelNotice`, JSON), or null. */
+  level_notice: string | null;
   reporting_delay_seconds: number;
   late: number;
   last_update_at: string;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { DEFAULT_LEVEL_NOTICE_PARAMETER } from '../../src/features/duties/default-obligations.js';
 import { parseOscal } from '../../src/oscal/document.js';
 import type { Catalog, Control, Parameter, Profile } from '../../src/oscal/model.js';
 import { resolveProfile } from '../../src/oscal/resolve/index.js';
@@ -277,6 +278,8 @@ describe('the four security levels', () => {
     const valuesOf = (id: string): (string | undefined)[] =>
       LEVELS.map((l) => setValues(l).get(id)?.[0]);
     assert.deepEqual(valuesOf('co-brr-1_prm_1'), ['24', '4', '1', '1'], 'hours to breach notice');
+    // The parameter the default duties read as a level's own breach-notice figure.
+    assert.equal(DEFAULT_LEVEL_NOTICE_PARAMETER, 'co-brr-1_prm_1');
     assert.deepEqual(valuesOf('co-log-2_prm_1'), ['90', '180', '365', '730'], 'log retention days');
     const custody = paramById.get('co-key-3_prm_1')?.select?.choice ?? [];
     assert.deepEqual(valuesOf('co-key-3_prm_1'), custody, 'one more step of key custody per level');

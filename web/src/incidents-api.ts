@@ -125,6 +125,15 @@ export interface IncidentDetail extends IncidentSummary {
   documents: DocRef[];
   policyVersion: number;
   deadlines: { track: string; hours: number; dueAt: string; met: boolean | null }[];
+  /** The security level's own breach-notice figure that applied at intake, if any. */
+  levelNotice: {
+    dataClass: string;
+    level: string;
+    levelTitle: string;
+    levelVersion: number;
+    parameter: string;
+    hours: number;
+  } | null;
   timeline: TimelineEvent[];
   requests: RequestSummary[];
   actions: ActionSummary[];

@@ -53,6 +53,7 @@ export interface ObligationSet {
     finalReportDays: number;
     personalDataHours: number;
     levelNotice: 'duty_only' | 'stricter' | 'level';
+    levelNoticeParameter?: string;
   };
   escalation: { post: string; afterHours: number }[];
   severity: {

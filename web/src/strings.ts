@@ -140,6 +140,8 @@ const incidentWords = {
   incDeadlineMet: 'Met',
   incDeadlineMissed: 'Missed',
   incDeadlinePending: 'Not yet due',
+  incLevelNotice:
+    '{level} (version {version}), the security level of the {dataClass} data reported, sets {hours} h for the first notice; the policy’s rule on a level’s own deadline decided the figure above.',
   incActionsHeading: 'What you can do',
   incNoActions: 'There is nothing for you to do on this incident now.',
   incUpdateHeading: 'Add an update',
@@ -1917,6 +1919,8 @@ const en = {
     stricter: 'Applies when it is shorter than these.',
     level: 'Applies where the level sets one, shorter or longer.',
   } as Record<string, string>,
+  dutiesLevelNoticeParameter:
+    'The level’s figure is its parameter {parameter}, in the level the highest class reported must be hosted at.',
   dutiesEscalationHeading: 'When a request for an incident report is overdue',
   dutiesEscalationIntro: 'The request goes up this ladder, one step at a time, each step once:',
   dutiesEscalationNone: 'The policy sets no escalation.',

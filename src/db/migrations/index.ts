@@ -14,6 +14,7 @@ import * as m0012 from './0012_placement.js';
 import * as m0013 from './0013_placement_decisions.js';
 import * as m0014 from './0014_noc_exemptions.js';
 import * as m0015 from './0015_incidents_and_breaches.js';
+import * as m0016 from './0016_incident_level_notice.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -35,4 +36,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0013_placement_decisions': m0013,
   '0014_noc_exemptions': m0014,
   '0015_incidents_and_breaches': m0015,
+  '0016_incident_level_notice': m0016,
 };

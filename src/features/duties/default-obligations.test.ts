@@ -10,6 +10,7 @@ describe('DEFAULT_OBLIGATIONS', () => {
       finalReportDays: 30,
       personalDataHours: 72,
       levelNotice: 'stricter',
+      levelNoticeParameter: 'co-brr-1_prm_1',
     });
   });
 

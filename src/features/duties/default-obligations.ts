@@ -14,6 +14,9 @@ const BREACH = `${PCFP}: "failing any liability or obligation constitutes a brea
 const DISCLOSE = `${PCFP}: "any data breach must be disclosed to the Cloud Office as soon as it is discovered"`;
 const RESPONSE = `${PCFP}: the Cloud Office "may seek incident reports and determine response measures"`;
 
+/** "Notice of a breach to the Cloud Office": hours from discovery to the first notice. */
+export const DEFAULT_LEVEL_NOTICE_PARAMETER = 'co-brr-1_prm_1';
+
 export const DEFAULT_OBLIGATIONS: ObligationSet = {
   duties: [
     {
@@ -79,6 +82,7 @@ export const DEFAULT_OBLIGATIONS: ObligationSet = {
     finalReportDays: 30,
     personalDataHours: 72,
     levelNotice: 'stricter',
+    levelNoticeParameter: DEFAULT_LEVEL_NOTICE_PARAMETER,
   },
   escalation: [
     { post: 'joint_director_audits', afterHours: 24 },

@@ -89,6 +89,12 @@ export interface ReportingParameters {
   /** A second track when personal data is involved, hours from discovery. */
   personalDataHours: number;
   levelNotice: LevelNoticeRule;
+  /**
+   * The id of the parameter that holds a security level's own breach-notice hours in the level's
+   * resolved catalog (the shipped catalog's is `co-brr-1_prm_1`). Absent in packs published before
+   * it existed, which means that default (`DEFAULT_LEVEL_NOTICE_PARAMETER`).
+   */
+  levelNoticeParameter?: string;
 }
 
 /** One rung of the escalation ladder for an overdue incident-report request. */

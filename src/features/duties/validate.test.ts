@@ -85,6 +85,15 @@ describe('validateObligations', () => {
     problemAt(problems, '/reporting/levelNotice');
   });
 
+  it('refuses a blank level-notice parameter, and takes a set without one (the default)', () => {
+    const blankParameter = copy();
+    blankParameter.reporting.levelNoticeParameter = ' ';
+    problemAt(validateObligations(blankParameter), '/reporting/levelNoticeParameter');
+    const without = copy();
+    delete without.reporting.levelNoticeParameter;
+    assert.deepEqual(validateObligations(without), []);
+  });
+
   it('refuses a set with no duties without throwing', () => {
     const set = copy();
     (set as { duties: unknown }).duties = undefined;

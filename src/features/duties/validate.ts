@@ -87,6 +87,11 @@ export function validateObligations(set: ObligationSet): ObligationProblem[] {
       '/reporting/levelNotice',
       `levelNotice ${quote(reporting.levelNotice)} is not one of ${LEVEL_NOTICE_RULES.join(', ')}`,
     );
+  if (reporting.levelNoticeParameter !== undefined && blank(reporting.levelNoticeParameter))
+    add(
+      '/reporting/levelNoticeParameter',
+      `levelNoticeParameter must name a parameter by its id, not ${quote(reporting.levelNoticeParameter)}`,
+    );
 
   const ladder: unknown = set.escalation;
   if (!Array.isArray(ladder) || ladder.length === 0)

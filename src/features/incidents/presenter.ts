@@ -7,6 +7,7 @@ import {
   reportingDeadlines,
   updateOverdue,
 } from '../duties/deadlines.js';
+import type { LevelNotice } from '../duties/level-notice.js';
 import type { ReportingParameters } from '../duties/model.js';
 import { INCIDENT_STATUSES, type IncidentAction } from './lifecycle.js';
 import type {
@@ -115,6 +116,22 @@ export const IncidentDetailSchema = Type.Object({
       met: Type.Boolean(),
     }),
   ),
+  levelNotice: nullable(
+    Type.Object(
+      {
+        dataClass: Type.String(),
+        level: Type.String(),
+        levelTitle: Type.String(),
+        levelVersion: Type.Integer(),
+        parameter: Type.String(),
+        hours: Type.Number(),
+      },
+      {
+        description:
+          "The security level's own breach-notice figure that applied at intake: the level of the highest data class named, read from its latest published version; null when none applied. The initial-notice deadline follows the policy's levelNotice rule.",
+      },
+    ),
+  ),
   timeline: Type.Array(
     Type.Object({
       seq: Type.Integer(),
@@ -210,12 +227,14 @@ export interface IncidentDetailParts {
 export function presentIncidentDetail(parts: IncidentDetailParts): IncidentDetail {
   const { row, params, now } = parts;
   const contact = JSON.parse(row.contact) as { name: string; email: string; phone?: string | null };
+  const levelNotice =
+    row.level_notice === null ? null : (JSON.parse(row.level_notice) as LevelNotice);
   const deadlines = reportingDeadlines(
     {
       discoveredAt: row.discovered_at,
       reportedAt: row.reported_at,
       personalData: row.personal_data === 1,
-      levelNoticeHours: null,
+      levelNoticeHours: levelNotice?.hours ?? null,
     },
     params,
     row.reported_at,
@@ -243,6 +262,7 @@ export function presentIncidentDetail(parts: IncidentDetailParts): IncidentDetai
       dueAt: t.dueAt,
       met: !t.late,
     })),
+    levelNotice,
     timeline: parts.timeline.map((e) => ({
       seq: e.seq,
       type: e.type,

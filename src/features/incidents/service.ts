@@ -9,6 +9,7 @@ import { openBreaches } from '../duties/breaches-service.js';
 import { checkDuties, type DutyFacts } from '../duties/check.js';
 import { reportingDeadlines } from '../duties/deadlines.js';
 import { DEFAULT_OBLIGATIONS } from '../duties/default-obligations.js';
+import { levelNoticeFor, levelNoticeInWords } from '../duties/level-notice.js';
 import { obligationsOfVersion } from '../duties/in-force.js';
 import type { ReportingParameters } from '../duties/model.js';
 import {
@@ -440,8 +441,10 @@ export async function reportIncident(
 
   const { obligations, policyVersion } = policy;
   const personalData = body.personalData;
+  const levelNotice = await levelNoticeFor(ctx.db, pack, obligations.reporting, dataClasses);
+  const levelNoticeHours = levelNotice?.hours ?? null;
   const deadlines = reportingDeadlines(
-    { discoveredAt, reportedAt, personalData, levelNoticeHours: null },
+    { discoveredAt, reportedAt, personalData, levelNoticeHours },
     obligations.reporting,
     reportedAt,
   );
@@ -483,6 +486,7 @@ export async function reportIncident(
     document_ids: JSON.stringify(documentIds),
     policy_version: policyVersion,
     notice_due_at: noticeDueAt,
+    level_notice: levelNotice === null ? null : JSON.stringify(levelNotice),
     reporting_delay_seconds: delaySeconds,
     late: late ? 1 : 0,
     last_update_at: reportedAt,
@@ -506,6 +510,7 @@ export async function reportIncident(
         reportingDelaySeconds: delaySeconds,
         late,
         noticeDueAt,
+        ...(levelNotice && { levelNotice }),
         severity: rating.severity,
       },
       actor: actorRef,
@@ -524,7 +529,7 @@ export async function reportIncident(
             discoveredAt,
             reportedAt,
             personalData,
-            levelNoticeHours: null,
+            levelNoticeHours,
           },
         ],
         requests: [],
@@ -547,6 +552,7 @@ export async function reportIncident(
       `Discovered: ${discoveredAt}\nReported:   ${reportedAt}\n` +
       `Reporting delay: ${durationInWords(delaySeconds)}${late ? ' (LATE: the reporting deadline had passed)' : ' (on time)'}\n` +
       `Deadlines:\n  ${due}\n` +
+      (levelNotice ? `  (${levelNoticeInWords(levelNotice, obligations.reporting)})\n` : '') +
       `Severity: ${rating.severity} (${rating.reason})\n` +
       `Personal data involved: ${personalData ? 'yes' : 'no'}\n` +
       (opened.length > 0

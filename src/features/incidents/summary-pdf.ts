@@ -36,6 +36,13 @@ export interface SummaryIncident {
   owner: { name: string; email: string } | null;
   policyVersion: number;
   deadlines: readonly { track: string; hours: number; dueAt: string; met: boolean | null }[];
+  /** The security level's own breach-notice figure that applied at intake, if any. */
+  levelNotice?: {
+    dataClass: string;
+    levelTitle: string;
+    levelVersion: number;
+    hours: number;
+  } | null;
   timeline: readonly {
     seq: number;
     type: string;
@@ -214,6 +221,13 @@ export function renderIncidentSummary(
     field(
       `Deadline (${words(deadline.track)})`,
       `${deadline.hours} hour${deadline.hours === 1 ? '' : 's'}, due ${when(deadline.dueAt)}${met}`,
+    );
+  }
+  const notice = incident.levelNotice;
+  if (notice) {
+    field(
+      "The level's figure",
+      `${notice.levelTitle} (version ${notice.levelVersion}), the level of ${notice.dataClass} data, sets ${notice.hours} hour${notice.hours === 1 ? '' : 's'} for the first notice`,
     );
   }
   field(

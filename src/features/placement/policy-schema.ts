@@ -96,6 +96,14 @@ export const ObligationSetSchema = Type.Object(
           Type.Literal('stricter'),
           Type.Literal('level'),
         ]),
+        levelNoticeParameter: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 200,
+            description:
+              "The parameter holding a security level's own breach-notice hours, by id (default co-brr-1_prm_1)",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

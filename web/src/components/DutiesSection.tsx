@@ -134,7 +134,13 @@ function DutiesView({
           })}
         </dd>
         <dt>{strings.dutiesLevelNotice}</dt>
-        <dd>{strings.dutiesLevelNoticeRules[reporting.levelNotice] ?? reporting.levelNotice}</dd>
+        <dd>
+          {strings.dutiesLevelNoticeRules[reporting.levelNotice] ?? reporting.levelNotice}{' '}
+          {reporting.levelNotice !== 'duty_only' &&
+            format(strings.dutiesLevelNoticeParameter, {
+              parameter: reporting.levelNoticeParameter ?? 'co-brr-1_prm_1',
+            })}
+        </dd>
       </dl>
 
       <h4>{strings.dutiesEscalationHeading}</h4>

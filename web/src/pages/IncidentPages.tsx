@@ -702,6 +702,16 @@ export function IncidentPage({ id }: { id: string }) {
                   ))}
                 </DataTable>
               )}
+              {record.levelNotice && (
+                <p>
+                  {format(strings.incLevelNotice, {
+                    level: record.levelNotice.levelTitle,
+                    version: String(record.levelNotice.levelVersion),
+                    dataClass: record.levelNotice.dataClass,
+                    hours: String(record.levelNotice.hours),
+                  })}
+                </p>
+              )}
             </Section>
 
             <IncidentActions key={record.revision} incident={record} onDone={done} />
