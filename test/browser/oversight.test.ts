@@ -423,7 +423,15 @@ function oversightSuite(database: TestDatabase): void {
         .getByText('At least every 24 hours until the final report', { exact: true })
         .waitFor();
       await reporting.getByText('Within 72 hours of discovery', { exact: true }).waitFor();
+      await reporting.getByText(/its parameter co-brr-1_prm_1/).waitFor();
       assert.equal(await page.locator('#duties-escalation li').count(), 3);
+      // Signed out, the ladder still names posts by their titles, not their codes.
+      await page
+        .locator('#duties-escalation li')
+        .first()
+        .getByText(/Joint Director Audits/)
+        .waitFor();
+      assert.equal(await page.locator('#duties-escalation').getByText(/_/).count(), 0);
       const matrix = duties.getByRole('region', { name: 'Severity of an incident' });
       const top = matrix.getByRole('row').filter({ hasText: 'Tier 4' });
       assert.deepEqual(

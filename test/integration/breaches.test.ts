@@ -590,10 +590,17 @@ describeEachDatabase('breaches of duty', (database) => {
     const body = answer.json<{
       policyVersion: number;
       obligations: { duties: { code: string }[]; reporting: { initialNoticeHours: number } };
+      postTitles: Record<string, string>;
     }>();
     assert.equal(body.policyVersion, 1);
     assert.equal(body.obligations.duties.length, 8);
     assert.equal(body.obligations.reporting.initialNoticeHours, 1);
+    // The ladder's posts by title, for visitors too.
+    assert.deepEqual(body.postTitles, {
+      joint_director_audits: 'Joint Director Audits',
+      director_audits: 'Director Audits',
+      dg_cloud: 'DG Cloud',
+    });
   });
 
   it('keeps the duties in the policy pack: a draft with broken duties is refused, a published one is in force', async () => {

@@ -69,6 +69,8 @@ export interface ObligationSet {
 export interface ObligationsInForce {
   policyVersion: number;
   obligations: ObligationSet;
+  /** The title of each post the escalation ladder names, by post code. */
+  postTitles: Record<string, string>;
 }
 
 // Breaches

@@ -25,3 +25,21 @@ export async function obligationsOfVersion(
 ): Promise<ObligationSet> {
   return (await publishedPack(db, version))?.duties ?? DEFAULT_OBLIGATIONS;
 }
+
+/**
+ * The titles of the office posts among `codes` (those the escalation ladder names), by code; a
+ * code the office has no post for is left out. Public: the office's posts are no secret, and a
+ * visitor reading the ladder should see "Director Audits", not `director_audits`.
+ */
+export async function postTitles(
+  db: Kysely<Database>,
+  codes: readonly string[],
+): Promise<Record<string, string>> {
+  if (codes.length === 0) return {};
+  const rows = await db
+    .selectFrom('positions')
+    .select(['code', 'title'])
+    .where('code', 'in', [...new Set(codes)])
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.code, row.title]));
+}

@@ -9,7 +9,7 @@ import { access, actorOf, requestContext } from '../identity/access.js';
 import { ObligationSetSchema } from '../placement/policy-schema.js';
 import type { BreachActionRow, BreachFilters, BreachListRow } from './breaches-repo.js';
 import * as service from './breaches-service.js';
-import { obligationsInForce } from './in-force.js';
+import { obligationsInForce, postTitles } from './in-force.js';
 import { SEVERITIES } from './model.js';
 
 const STATUSES = service.BREACH_STATUSES;
@@ -221,11 +221,22 @@ export const breachRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         summary:
           'The duties of CSPs and PSEs in force: their checks, reporting deadlines, escalation ladder and severity matrix (public)',
         response: {
-          200: Type.Object({ policyVersion: Type.Integer(), obligations: ObligationSetSchema }),
+          200: Type.Object({
+            policyVersion: Type.Integer(),
+            obligations: ObligationSetSchema,
+            postTitles: Type.Record(Type.String(), Type.String(), {
+              description:
+                'The title of each office post the escalation ladder names, by post code (a code the office has no post for is left out)',
+            }),
+          }),
         },
       },
     },
-    async () => obligationsInForce(ctx.db),
+    async () => {
+      const inForce = await obligationsInForce(ctx.db);
+      const posts = inForce.obligations.escalation.map((step) => step.post);
+      return { ...inForce, postTitles: await postTitles(ctx.db, posts) };
+    },
   );
 
   app.get(

@@ -1,7 +1,4 @@
-import { isOfficeStaff } from '../access';
-import type { Position } from '../api';
 import { OBLIGATIONS, type DutyCheck, type ObligationsInForce } from '../oversight-api';
-import { useSession } from '../session';
 import { format, strings } from '../strings';
 import { useApi } from '../useApi';
 import { DataTable } from './lists';
@@ -41,19 +38,11 @@ function checkWords(check: DutyCheck | null): string {
   return strings.dutiesChecks[check.kind] ?? check.kind;
 }
 
-/** Post titles by code for officers (the list of posts is theirs); the code for anyone else. */
-function usePostTitles(): (code: string) => string {
-  const { state } = useSession();
-  const officer = state.status === 'signedIn' && isOfficeStaff(state.me);
-  const positions = useApi<Position[]>(officer ? '/api/v1/positions' : null);
-  return (code) => positions.data?.find((position) => position.code === code)?.title ?? code;
-}
-
 /** `classes`: the data classes of the policy pack, to name the rows of the severity matrix. */
 export function DutiesSection({ classes }: { classes: readonly { code: string; name: string }[] }) {
   const loaded = useApi<ObligationsInForce>(OBLIGATIONS);
-  const postTitle = usePostTitles();
   const record = loaded.data;
+  const postTitle = (code: string) => record?.postTitles[code] ?? code;
   return (
     <Section id="policy-duties" title={strings.dutiesHeading}>
       {loaded.error ? (
