@@ -72,6 +72,15 @@ function incidentRow(organizationId: string, userId: string, discoveredAt: strin
     document_ids: '[]',
     policy_version: 1,
     notice_due_at: new Date(Date.parse(discoveredAt) + 3_600_000).toISOString(),
+    // What intake stores for restricted data under the shipped levels (Intermediate: 4 hours).
+    level_notice: JSON.stringify({
+      dataClass: 'restricted',
+      level: 'intermediate',
+      levelTitle: 'Intermediate',
+      levelVersion: 1,
+      parameter: 'co-brr-1_prm_1',
+      hours: 4,
+    }),
     reporting_delay_seconds: Math.floor((Date.parse(at) - Date.parse(discoveredAt)) / 1000),
     late: 0,
     last_update_at: at,
