@@ -39,7 +39,7 @@ import {
 } from './presenter.js';
 import * as repo from './repo.js';
 import { severityOf } from './severity.js';
-import { appendTimeline, type TimelineEntry } from './timeline.js';
+import { appendTimeline, startTimeline, type TimelineEntry } from './timeline.js';
 
 /**
  * Data-breach reports and the incident lifecycle (issue 7, items 3 and 6). Every change is one
@@ -501,7 +501,7 @@ export async function reportIncident(
 
   const breachIds = await ctx.db.transaction().execute(async (trx) => {
     await repo.insertIncident(trx, row);
-    await appendTimeline(trx, {
+    await startTimeline(trx, {
       incidentId: id,
       type: 'reported',
       data: {

@@ -48,6 +48,23 @@ export async function appendTimeline(trx: Kysely<Database>, entry: TimelineEntry
     .where('incident_id', '=', entry.incidentId)
     .executeTakeFirst();
   const seq = (last?.seq ?? 0) + 1;
+  await insertEntry(trx, entry, seq);
+  return seq;
+}
+
+/**
+ * The first entry of an incident inserted in the same transaction: number 1, with no lock to
+ * take (no other transaction can see the incident yet) and no sequence to read.
+ */
+export async function startTimeline(trx: Kysely<Database>, entry: TimelineEntry): Promise<void> {
+  await insertEntry(trx, entry, 1);
+}
+
+async function insertEntry(
+  trx: Kysely<Database>,
+  entry: TimelineEntry,
+  seq: number,
+): Promise<void> {
   await trx
     .insertInto('incident_events')
     .values({
@@ -62,5 +79,4 @@ export async function appendTimeline(trx: Kysely<Database>, entry: TimelineEntry
       at: entry.at,
     })
     .execute();
-  return seq;
 }
