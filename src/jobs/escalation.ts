@@ -63,7 +63,7 @@ export async function runEscalations(
                 text:
                   `The report request "${request.subject}" was due on ${request.due_at} and is still ` +
                   `unanswered (${late} hours late). It is escalated to you (step ${rung.step + 1} of ` +
-                  `${ladder.length}). See it in the portal under Report requests.`,
+                  `${ladder.length}). See it in the portal: ${ctx.config.http.publicUrl}/report-requests/${request.id}`,
               },
               ctx.clock,
             );

@@ -53,8 +53,12 @@ export async function buildIncident(ctx: AppContext, organizationId: string): Pr
   return id;
 }
 
-/** An open incident-report request to `organizationId`, due in a week; its id. */
-export async function buildReportRequest(ctx: AppContext, organizationId: string): Promise<string> {
+/** An open incident-report request to `organizationId`, due in a week unless `dueAt`; its id. */
+export async function buildReportRequest(
+  ctx: AppContext,
+  organizationId: string,
+  options: { dueAt?: string } = {},
+): Promise<string> {
   const id = randomUUID();
   const now = ctx.clock.now();
   const at = now.toISOString();
@@ -67,7 +71,7 @@ export async function buildReportRequest(ctx: AppContext, organizationId: string
       status: 'open',
       subject: 'A test concern',
       questions: JSON.stringify(['What happened?']),
-      due_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      due_at: options.dueAt ?? new Date(now.getTime() + 7 * 86_400_000).toISOString(),
       requested_by_user_id: null,
       requested_by_position: null,
       requested_at: at,

@@ -233,7 +233,11 @@ describeEachDatabase('Data-breach reports and incidents', (database) => {
       assert.ok(mail, `no e-mail to ${to}`);
       assert.match(mail.subject, /data-breach report from Ministry of Interior/);
       assert.match(mail.text, /Reporting delay: 30 minutes \(on time\)/);
-      assert.match(mail.text, /within 1 hours of discovery, by 2026-08-01T08:30:00.000Z/);
+      assert.match(mail.text, /within 1 hour of discovery, by 2026-08-01T08:30:00.000Z/);
+      assert.ok(
+        mail.text.includes(`${t.ctx.config.http.publicUrl}/incidents/${incident.id}`),
+        'links the incident in the portal',
+      );
     }
     assert.equal((await mailTo(adoptionEmail)).length, 0);
 

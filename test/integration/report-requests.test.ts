@@ -134,6 +134,12 @@ describeEachDatabase('incident-report requests', (database) => {
     assert.equal(told.length, 1);
     assert.match(told[0]?.subject ?? '', /report requested: The leak of case files/);
     assert.match(told[0]?.text ?? '', /What data left the system\?/);
+    assert.ok(
+      told[0]?.text.includes(
+        `Open it in the portal: ${t.ctx.config.http.publicUrl}/report-requests/${request.id}`,
+      ),
+      'links the request',
+    );
 
     const mine = await pseStaff.get(`/api/v1/report-requests/${request.id}`);
     assert.equal(mine.statusCode, 200);

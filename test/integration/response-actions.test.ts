@@ -152,6 +152,11 @@ describeEachDatabase('response actions', (database) => {
     assert.equal(action.orderedBy?.userId, dgId);
     assert.equal(action.orderedBy.position, 'DG Cloud');
     assert.deepEqual(action.allowedActions, ['cancel']);
+    const [ordered] = await mailTo(cspStaffEmail);
+    assert.ok(
+      ordered?.text.includes(`${t.ctx.config.http.publicUrl}/response-actions/${action.id}`),
+      'links the action',
+    );
     assert.equal((await mailTo(cspStaffEmail)).length, 1);
 
     const evidence = await buildDocument(t.ctx, cspId);

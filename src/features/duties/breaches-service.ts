@@ -13,6 +13,7 @@ import {
 } from '../identity/actor.js';
 import { appendTimeline } from '../incidents/timeline.js';
 import { emitEvent } from '../notifications/events.js';
+import { tellOffice, tellOrganizations, type OpenedBreach } from './breach-mail.js';
 import type { BreachRow } from './breaches-repo.js';
 import * as repo from './breaches-repo.js';
 import type { DutyFailure } from './check.js';
@@ -24,18 +25,20 @@ import type { ObligationSet, Severity } from './model.js';
  * is the breach's unique `detection_key`: a failure already recorded (by an earlier run, or by
  * another instance at the same moment) is skipped by the insert itself, never by a read before
  * it. Returns the ids of the breaches this call opened. Each opened breach is announced to webhook
- * subscribers. With `audit` (the default) the opening is written to the audit trail as the
- * system's act, last; a caller that writes its own audit event (the report intake, for a late
- * report) passes `audit: false` and names the breaches in its own event.
+ * subscribers, and by e-mail to the organization in breach; the Cloud Office's incident managers
+ * get one e-mail for the lot. With `audit` (the default) the opening is written to the audit trail
+ * as the system's act, last; a caller that writes its own audit event and tells the office itself
+ * (the report intake, for a late report) passes `audit: false, officeTold: true`.
  */
 export async function openBreaches(
-  ctx: Pick<AppContext, 'clock'>,
+  ctx: Pick<AppContext, 'clock' | 'config'>,
   trx: Kysely<Database>,
   failures: readonly DutyFailure[],
   policy: { policyVersion: number; obligations: ObligationSet },
-  options: { audit?: boolean } = {},
+  options: { audit?: boolean; officeTold?: boolean } = {},
 ): Promise<string[]> {
   const opened: string[] = [];
+  const told: OpenedBreach[] = [];
   const severityOf = new Map(
     policy.obligations.duties.map((d) => [d.code, d.severity ?? 'medium']),
   );
@@ -71,6 +74,13 @@ export async function openBreaches(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
     opened.push(id);
+    told.push({
+      id,
+      organizationId: failure.organizationId,
+      dutyCode: failure.dutyCode,
+      severity,
+      evidence: failure.evidence,
+    });
     await emitEvent(trx, ctx.clock, {
       type: 'breach.opened',
       data: {
@@ -83,6 +93,9 @@ export async function openBreaches(
       },
     });
   }
+  const mail = { clock: ctx.clock, publicUrl: ctx.config.http.publicUrl };
+  await tellOrganizations(mail, trx, told, policy.obligations);
+  if (options.officeTold !== true) await tellOffice(mail, trx, told);
   if (opened.length > 0 && options.audit !== false) {
     // One audit event per run rather than per breach: a first run on a large office may open
     // thousands at once, and each is listed by id.
@@ -284,6 +297,20 @@ export async function recordBreach(
         source: 'manual',
       },
     });
+    await tellOrganizations(
+      { clock: ctx.clock, publicUrl: ctx.config.http.publicUrl },
+      trx,
+      [
+        {
+          id,
+          organizationId: organization.id,
+          dutyCode: duty.code,
+          severity: input.severity,
+          evidence: input.evidence,
+        },
+      ],
+      policy.obligations,
+    );
     await recordAuditEvent(
       trx,
       {

@@ -288,7 +288,7 @@ export async function orderAction(
       mail: {
         recipients: (trx) => organizationSide(trx, row),
         subject: `response action ordered: ${KIND_PHRASES[input.kind]}`,
-        text: `The Cloud Office orders your organization to ${KIND_PHRASES[input.kind]} by ${due.dueAt}:\n\n${description}\n\nRecord progress and evidence in the portal under Response actions.`,
+        text: `The Cloud Office orders your organization to ${KIND_PHRASES[input.kind]} by ${due.dueAt}:\n\n${description}\n\nRecord progress and evidence in the portal.`,
       },
       audit: {
         power: ACTION_POWER,

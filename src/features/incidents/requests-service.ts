@@ -230,7 +230,7 @@ export async function openRequest(
       mail: {
         recipients: (trx) => responderEmails(trx, input.organizationId),
         subject: `report requested: ${subject}`,
-        text: `The Cloud Office asks your organization for a report${incident ? ` about the incident "${incident.title}"` : ''}, due by ${due.dueAt}:\n\n- ${questions.join('\n- ')}\n\nAnswer it in the portal under Report requests.`,
+        text: `The Cloud Office asks your organization for a report${incident ? ` about the incident "${incident.title}"` : ''}, due by ${due.dueAt}:\n\n- ${questions.join('\n- ')}\n\nAnswer it in the portal.`,
       },
       audit: {
         power: REQUEST_POWER,

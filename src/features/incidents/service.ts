@@ -539,12 +539,13 @@ export async function reportIncident(
       };
       opened = await openBreaches(ctx, trx, checkDuties(obligations, facts, reportedAt), policy, {
         audit: false,
+        officeTold: true,
       });
     }
     const due = deadlines.tracks
       .map(
         (t) =>
-          `${t.track === 'initial_notice' ? 'initial notice' : 'personal data'}: within ${t.hours} hours of discovery, by ${t.dueAt}${t.late ? ' (missed)' : ''}`,
+          `${t.track === 'initial_notice' ? 'initial notice' : 'personal data'}: within ${t.hours} hour${t.hours === 1 ? '' : 's'} of discovery, by ${t.dueAt}${t.late ? ' (missed)' : ''}`,
       )
       .join('\n  ');
     const text =
@@ -559,7 +560,7 @@ export async function reportIncident(
         ? `A breach of the reporting duty was recorded (${opened.join(', ')}).\n`
         : '') +
       `\nContact: ${contact.name} <${contact.email}>${contact.phone ? `, ${contact.phone}` : ''}\n` +
-      `Open it in the portal: /incidents/${id}\n`;
+      `Open it in the portal: ${ctx.config.http.publicUrl}/incidents/${id}\n`;
     for (const to of recipients) {
       await enqueueEmail(
         trx,

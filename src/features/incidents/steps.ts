@@ -188,6 +188,12 @@ export interface StepRecord {
   };
 }
 
+/** The portal's page of each kind of record a step acts on, for the link in its e-mail. */
+const PORTAL_PAGES: Readonly<Record<string, string>> = {
+  report_request: 'report-requests',
+  response_action: 'response-actions',
+};
+
 /**
  * Writes, in the step's transaction and in this order, the incident's timeline entry, the webhook
  * event, the e-mail to whoever must act next and the audit event.
@@ -206,7 +212,17 @@ export async function recordStep(
   }
   await emitEvent(trx, ctx.clock, step.event);
   if (step.mail) {
-    await mailEach(ctx, trx, await step.mail.recipients(trx), step.mail.subject, step.mail.text);
+    const page = PORTAL_PAGES[step.audit.target.type];
+    const link = page
+      ? `\n\nOpen it in the portal: ${ctx.config.http.publicUrl}/${page}/${step.audit.target.id}\n`
+      : '';
+    await mailEach(
+      ctx,
+      trx,
+      await step.mail.recipients(trx),
+      step.mail.subject,
+      `${step.mail.text}${link}`,
+    );
   }
   await recordAuditEvent(
     trx,
