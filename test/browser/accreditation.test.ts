@@ -452,6 +452,21 @@ function accreditationSuite(database: TestDatabase): void {
         /by DG Cloud/,
       );
 
+      // And the auditor's finding, once the provider has fixed it.
+      const assessment = page.getByRole('region', { name: 'Assessment', exact: true });
+      await assessment.getByText('Open', { exact: true }).waitFor();
+      await assessment
+        .getByLabel('How “Restores are not tested.” was fixed')
+        .fill('Restore drill run and documented.');
+      await assessment.getByRole('button', { name: 'Close this finding as fixed' }).click();
+      await page.getByText('The finding “Restores are not tested.” was closed as fixed.').waitFor();
+      await assessment.getByText(/^Fixed on .*: Restore drill run and documented\.$/).waitFor();
+      assert.equal(
+        await assessment.getByRole('button', { name: 'Close this finding as fixed' }).count(),
+        0,
+      );
+      assert.match((await historyEntry(page, 'FindingClosed').textContent()) ?? '', /by DG Cloud/);
+
       const form = page.getByRole('region', { name: 'Suspend', exact: true });
       await form.getByLabel('Reason').fill('The restore test is overdue.');
       await form.getByLabel('Effective from').fill(dayFromToday(0));

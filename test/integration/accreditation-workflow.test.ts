@@ -30,7 +30,16 @@ interface Application {
   providerName: string;
   predecessorId: string | null;
   auditFirm: { id: string; name: string } | null;
-  assessment: { counts: Record<string, number>; findings: { controlId: string }[] } | null;
+  assessment: {
+    counts: Record<string, number>;
+    findings: {
+      id: string;
+      controlId: string;
+      severity: string;
+      fixedOn: string | null;
+      fixNote: string | null;
+    }[];
+  } | null;
   legalReview: { outcome: string; notes: string } | null;
   grant: { level: { code: string }; validFrom: string; validUntil: string } | null;
   conditions: { id: string; status: string; text: string }[];
@@ -482,6 +491,122 @@ describeEachDatabase('accreditation workflow: assessment, decision and after', (
       'AccreditationReinstated',
       'AccreditationRevoked',
     ]);
+  });
+
+  it('closes a finding of a standing accreditation once fixed, by review_accreditation only', async () => {
+    const { id } = await submitted();
+    await ok(adoption, id, 'confirm_complete');
+    await ok(audits, id, 'assign_audit', { auditFirmId: firmId });
+    for (const [controlId, result] of [
+      ['co-br-1', 'satisfied'],
+      ['co-dr-1', 'not_satisfied'],
+    ] as const) {
+      const recorded = await auditor.send(
+        'PUT',
+        `/api/v1/applications/${id}/assessment/results/${controlId}`,
+        { result },
+      );
+      assert.equal(recorded.statusCode, 200, recorded.body);
+    }
+    const raise = async (severity: string, description: string) => {
+      const response = await auditor.send(
+        'POST',
+        `/api/v1/applications/${id}/assessment/findings`,
+        {
+          controlId: 'co-dr-1',
+          severity,
+          description,
+          dueOn: '2026-07-01',
+        },
+      );
+      assert.equal(response.statusCode, 201, response.body);
+      return response.json<{ id: string }>().id;
+    };
+    const critical = await raise('critical', 'Backups are kept abroad.');
+    const low = await raise('low', 'The restore runbook is undated.');
+    await ok(auditor, id, 'submit_assessment');
+    await ok(legal, id, 'record_legal_review', { outcome: 'cleared', notes: 'Contracts fine.' });
+    // Before the decision the assessment stands as the firm submitted it.
+    await refused(
+      adoption,
+      id,
+      'close_finding',
+      { findingId: critical, note: 'Moved.' },
+      409,
+      'transition_not_allowed',
+    );
+    const granted = await ok(dg, id, 'accredit', { level: 'baseline', validUntil: '2027-05-31' });
+    // Findings raised at the same instant are listed by id, not as raised: compare them by id.
+    const fixes = (application: Application) =>
+      Object.fromEntries(
+        (application.assessment?.findings ?? []).map((f) => [f.id, [f.fixedOn, f.fixNote]]),
+      );
+    assert.deepEqual(fixes(granted), { [critical]: [null, null], [low]: [null, null] });
+    assert.ok((await detail(adoption, id)).allowedActions.includes('close_finding'));
+    assert.ok(!(await detail(admin, id)).allowedActions.includes('close_finding'));
+
+    await refused(adoption, id, 'close_finding', { findingId: critical }, 422, 'input_invalid');
+    const blank = await refused(
+      adoption,
+      id,
+      'close_finding',
+      { findingId: critical, note: '  ' },
+      422,
+      'input_invalid',
+    );
+    assert.equal(blank.detail, 'Say how the finding was fixed before closing it.');
+    await refused(
+      adoption,
+      id,
+      'close_finding',
+      { findingId: 'no-such-finding', note: 'x' },
+      422,
+      'finding_not_open',
+    );
+    // Not the Director Audits (no review_accreditation), nor the provider that fixed it.
+    for (const client of [audits, admin, auditor])
+      await refused(
+        client,
+        id,
+        'close_finding',
+        { findingId: critical, note: 'Done.' },
+        403,
+        'not_permitted',
+      );
+
+    const closed = await ok(adoption, id, 'close_finding', {
+      findingId: critical,
+      note: ' Backups moved onshore and restored in a drill. ',
+    });
+    assert.equal(closed.status, 'accredited');
+    assert.deepEqual(fixes(closed), {
+      [critical]: ['2026-06-01', 'Backups moved onshore and restored in a drill.'],
+      [low]: [null, null],
+    });
+    const again = await refused(
+      adoption,
+      id,
+      'close_finding',
+      { findingId: critical, note: 'x' },
+      422,
+      'finding_not_open',
+    );
+    assert.match(again.detail, /closed as fixed on 2026-06-01/);
+    // The same on the application as read back, with the step in its history and the audit trail.
+    const read = await detail(admin, id);
+    assert.deepEqual(fixes(read.application), fixes(closed));
+    assert.deepEqual(read.history.at(-1), {
+      ...read.history.at(-1),
+      type: 'FindingClosed',
+      actorPosition: 'Director Cloud Adoption',
+    });
+    const audited = await t.ctx.db
+      .selectFrom('audit_events')
+      .select(['outcome', 'actor_position'])
+      .where('action', '=', 'accreditation.close_finding')
+      .where('target_id', '=', id)
+      .execute();
+    assert.deepEqual(audited, [{ outcome: 'success', actor_position: 'Director Cloud Adoption' }]);
   });
 
   it('refuses an application, with reasons, and a decision by an officer whose post ended', async () => {

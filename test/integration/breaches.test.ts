@@ -72,6 +72,7 @@ describeEachDatabase('breaches of duty', (database) => {
   let pseId = '';
   let otherPseId = '';
   let auditFirmId = '';
+  let officeId = '';
 
   const breachesOf = (subjectId: string) =>
     t.ctx.db
@@ -98,15 +99,8 @@ describeEachDatabase('breaches of duty', (database) => {
     return id;
   };
 
-  const overdueRequest = async (organizationId: string): Promise<string> => {
-    const id = await buildReportRequest(t.ctx, organizationId);
-    await t.ctx.db
-      .updateTable('report_requests')
-      .set({ due_at: instant(-2 * HOUR) })
-      .where('id', '=', id)
-      .execute();
-    return id;
-  };
+  const overdueRequest = (organizationId: string) =>
+    buildReportRequest(t.ctx, organizationId, { dueAt: instant(-2 * HOUR) });
 
   const record = (client: Client, body: Record<string, unknown>) =>
     client.send('POST', '/api/v1/breaches', body);
@@ -123,6 +117,7 @@ describeEachDatabase('breaches of duty', (database) => {
     await seedDefaultPolicy(t.ctx);
     dg = await signInAs(t.app, office.email);
     dgUserId = office.userId;
+    officeId = office.organizationId;
     const legalUser = await buildUser(t.ctx, office.organizationId, 'officer');
     await appoint(t.ctx, legalUser.id, 'director_legal_procurement', '2026-01-01');
     legalUserId = legalUser.id;
@@ -653,5 +648,65 @@ describeEachDatabase('breaches of duty', (database) => {
     assert.ok(breach);
     assert.equal(breach.severity, 'high');
     assert.equal(breach.policy_version, 2);
+  });
+
+  it('counts a critical finding closed with close_finding as fixed: in time no breach, late or open one', async () => {
+    const { applicationId } = await buildAccreditedOffering(t.ctx, cspId, {
+      name: 'Fixed Cloud',
+      grantedAt: instant(-60 * DAY),
+      auditFirm: { id: auditFirmId, name: 'Audit House' },
+    });
+    // Three critical findings raised 40 days ago: the policy's 30 days ended 10 days ago.
+    const [inTime, late, open] = [randomUUID(), randomUUID(), randomUUID()];
+    await t.ctx.db
+      .updateTable('accreditation_applications')
+      .set({
+        assessment: JSON.stringify({
+          submittedOn: day(-40),
+          counts: { satisfied: 9, not_satisfied: 3, not_applicable: 0 },
+          findings: [inTime, late, open].map((id) => ({
+            id,
+            controlId: 'ac-2',
+            severity: 'critical',
+            description: 'Shared administrator accounts',
+            dueOn: day(60),
+          })),
+        }),
+      })
+      .where('id', '=', applicationId)
+      .execute();
+    const officer = await buildUser(t.ctx, officeId, 'officer');
+    await appoint(t.ctx, officer.id, 'director_cloud_adoption', '2026-01-01');
+    const adoption = await signInAs(t.app, officer.email);
+    const close = async (findingId: string) => {
+      const response = await adoption.send(
+        'POST',
+        `/api/v1/applications/${applicationId}/actions/close_finding`,
+        { findingId, note: 'Each administrator has a named account.' },
+      );
+      assert.equal(response.statusCode, 200, response.body);
+    };
+    const now = clock.now();
+    clock.set(new Date(now.getTime() - 15 * DAY));
+    try {
+      await close(inTime);
+    } finally {
+      clock.set(now);
+    }
+    await close(late);
+
+    await runDutyCheck(t.ctx);
+    assert.deepEqual(await breachesOf(inTime), [], 'fixed 5 days before it was due');
+    for (const [id, when] of [
+      [late, `fixed on ${day(0)}`],
+      [open, `still open on ${day(0)}`],
+    ] as const) {
+      const rows = await breachesOf(id);
+      assert.deepEqual(
+        rows.map((r) => [r.duty_code, r.organization_id, r.subject_kind]),
+        [['fix-critical-findings', cspId, 'finding']],
+      );
+      assert.ok(rows[0]?.evidence.includes(when), rows[0]?.evidence);
+    }
   });
 });

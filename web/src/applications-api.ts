@@ -55,6 +55,12 @@ export interface Finding {
   dueOn: string;
 }
 
+/** A finding of a submitted assessment: open until an officer closes it as fixed. */
+export interface AssessedFinding extends Finding {
+  fixedOn: string | null;
+  fixNote: string | null;
+}
+
 export interface Condition {
   id: string;
   text: string;
@@ -80,7 +86,7 @@ export interface Application {
   assessment: {
     submittedOn: string;
     counts: Record<AssessmentResult, number>;
-    findings: Finding[];
+    findings: AssessedFinding[];
   } | null;
   legalReview: { outcome: 'cleared' | 'objection'; notes: string } | null;
   grant: { level: LevelRef; validFrom: string; validUntil: string; decidedOn: string } | null;
@@ -167,6 +173,7 @@ export interface ActionInput {
   effectiveOn?: string;
   conditions?: NewCondition[];
   conditionId?: string;
+  findingId?: string;
   note?: string;
 }
 

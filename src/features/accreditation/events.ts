@@ -16,7 +16,11 @@ export interface LevelRef {
 export type AssessmentResult = 'satisfied' | 'not_satisfied' | 'not_applicable';
 export type FindingSeverity = 'low' | 'moderate' | 'high' | 'critical';
 
-/** An auditor's finding: what is wrong, how bad, and by when the provider must fix it. */
+/**
+ * An auditor's finding: what is wrong, how bad, and by when the provider must fix it. Once the
+ * record stands, an officer closes it (`close_finding`) when it is fixed; records stored before
+ * that step existed have neither field, which reads as open.
+ */
 export interface Finding {
   id: string;
   controlId: string;
@@ -24,6 +28,10 @@ export interface Finding {
   description: string;
   /** YYYY-MM-DD. */
   dueOn: string;
+  /** YYYY-MM-DD the finding was closed as fixed; absent or null while it is open. */
+  fixedOn?: string | null;
+  /** How it was fixed, as the officer who closed it wrote. */
+  fixNote?: string | null;
 }
 
 /** A condition of an accreditation, tracked until an officer closes it. */
@@ -115,6 +123,7 @@ export type AccreditationEvent = EventBase &
     | { type: 'AccreditationExpired'; level: LevelRef; validUntil: string }
     | { type: 'AccreditationSuperseded'; level: LevelRef; successorId: string }
     | { type: 'ConditionClosed'; conditionId: string; note: string }
+    | { type: 'FindingClosed'; findingId: string; note: string }
   );
 
 export type AccreditationEventType = AccreditationEvent['type'];

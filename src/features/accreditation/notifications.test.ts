@@ -68,5 +68,9 @@ describe('who is told of each step', () => {
       noticeFor({ ...base, type: 'ConditionClosed', conditionId: 'c1', note: 'Done' }, 'Compute'),
       undefined,
     );
+    assert.equal(
+      noticeFor({ ...base, type: 'FindingClosed', findingId: 'f1', note: 'Fixed' }, 'Compute'),
+      undefined,
+    );
   });
 });

@@ -29,6 +29,16 @@ const FindingSchema = Type.Object({
   description: Type.String(),
   dueOn: Type.String(),
 });
+/** A finding of a submitted assessment: open, or closed as fixed with `close_finding`. */
+const AssessedFindingSchema = Type.Object({
+  ...FindingSchema.properties,
+  fixedOn: nullable(
+    Type.String({ description: 'YYYY-MM-DD it was closed as fixed; null while open' }),
+  ),
+  fixNote: nullable(
+    Type.String({ description: 'How it was fixed, as the officer closing it wrote' }),
+  ),
+});
 const ConditionInputSchema = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: 2000 }), dueOn: Day },
   { additionalProperties: false },
@@ -43,8 +53,19 @@ const firmRule = access.signedIn({ organizationKinds: ['audit_firm'] });
 /** An application as the API shows it: the workflow's record, plus when and how often it changed. */
 function presentApplication(row: ApplicationRow, names: Map<string, ApplicationNames>) {
   const named = names.get(row.offering_id);
+  const record = recordOf(row);
+  // Findings stored before close_finding existed have neither field: they are open.
+  const assessment = record.assessment && {
+    ...record.assessment,
+    findings: record.assessment.findings.map((f) => ({
+      ...f,
+      fixedOn: f.fixedOn ?? null,
+      fixNote: f.fixNote ?? null,
+    })),
+  };
   return {
-    ...recordOf(row),
+    ...record,
+    assessment,
     offeringName: named?.offeringName ?? '',
     providerName: named?.providerName ?? '',
     revision: row.revision,
@@ -80,7 +101,7 @@ export const ApplicationSchema = Type.Object(
           not_satisfied: Type.Integer(),
           not_applicable: Type.Integer(),
         }),
-        findings: Type.Array(FindingSchema),
+        findings: Type.Array(AssessedFindingSchema),
       }),
     ),
     legalReview: nullable(
@@ -324,7 +345,7 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
         tags: ['accreditation'],
         summary: 'Take a workflow step (submit, assign_audit, accredit, suspend, …)',
         description:
-          "Each step reads its own fields of the body: withdraw, decline_assessment, revoke {reason}; return, request_legal_documents, refuse {reasons}; assign_audit {auditFirmId}; record_legal_review {outcome, notes}; accredit {level, validUntil, conditions}; suspend {reason, effectiveOn}; reinstate {reason, conditions}; close_condition {conditionId, note}; submit, confirm_complete, submit_assessment (from the auditor's working copy) and resubmit_legal_documents take none. Refused with 409 (transition_not_allowed: not from this state; application_changed: someone acted at the same moment), 403 (not_permitted: not your step, or not your post today) or 422 (the step's guard, e.g. controls_unanswered, level_above_sought, validity_invalid), with the workflow's message. See docs/accreditation-workflow.md.",
+          "Each step reads its own fields of the body: withdraw, decline_assessment, revoke {reason}; return, request_legal_documents, refuse {reasons}; assign_audit {auditFirmId}; record_legal_review {outcome, notes}; accredit {level, validUntil, conditions}; suspend {reason, effectiveOn}; reinstate {reason, conditions}; close_condition {conditionId, note}; close_finding {findingId, note}; submit, confirm_complete, submit_assessment (from the auditor's working copy) and resubmit_legal_documents take none. Refused with 409 (transition_not_allowed: not from this state; application_changed: someone acted at the same moment), 403 (not_permitted: not your step, or not your post today) or 422 (the step's guard, e.g. controls_unanswered, level_above_sought, validity_invalid), with the workflow's message. See docs/accreditation-workflow.md.",
         params: Type.Object({ id: Id, action: literals(service.PERSON_ACTIONS) }),
         body: Type.Optional(
           Type.Object(
@@ -352,7 +373,10 @@ export const accreditationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
               conditions: Type.Optional(Type.Array(ConditionInputSchema, { maxItems: 50 })),
               effectiveOn: Type.Optional(Day),
               conditionId: Type.Optional(Id),
-              note: Type.Optional(Text('close_condition: how it was met')),
+              findingId: Type.Optional(Id),
+              note: Type.Optional(
+                Text('close_condition: how it was met; close_finding: how it was fixed'),
+              ),
             },
             { additionalProperties: false },
           ),

@@ -74,6 +74,7 @@ export const PERSON_ACTIONS = [
   'reinstate',
   'revoke',
   'close_condition',
+  'close_finding',
 ] as const satisfies readonly ActionType[];
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
@@ -542,6 +543,7 @@ export interface ActionInput {
   conditions?: ConditionInput[];
   effectiveOn?: string;
   conditionId?: string;
+  findingId?: string;
   note?: string;
 }
 
@@ -559,6 +561,7 @@ const REQUIRED_FIELDS: Partial<Record<PersonAction, readonly (keyof ActionInput)
   reinstate: ['reason'],
   revoke: ['reason'],
   close_condition: ['conditionId', 'note'],
+  close_finding: ['findingId', 'note'],
 };
 
 function checkRequired(type: PersonAction, input: ActionInput): void {
@@ -688,6 +691,8 @@ async function actionFor(
       return { type, reason: input.reason ?? '', conditions: newConditions(input.conditions) };
     case 'close_condition':
       return { type, conditionId: input.conditionId ?? '', note: input.note ?? '' };
+    case 'close_finding':
+      return { type, findingId: input.findingId ?? '', note: input.note ?? '' };
   }
 }
 

@@ -147,10 +147,19 @@ function draft(overrides: Partial<AccreditationRecord> = {}): AccreditationRecor
 function recordIn(status: AccreditationStatus): AccreditationRecord {
   const submission = { levelVersion: 1, controlIds: CONTROLS };
   const auditFirm = { id: 'firm-1', name: 'Firm One' };
+  // One finding as stored before close_finding existed: without fixedOn or fixNote, so open.
   const assessment = {
     submittedOn: '2026-03-01',
-    counts: { satisfied: 3, not_satisfied: 0, not_applicable: 0 },
-    findings: [],
+    counts: { satisfied: 2, not_satisfied: 1, not_applicable: 0 },
+    findings: [
+      {
+        id: 'f1',
+        controlId: 'ac-2',
+        severity: 'critical' as const,
+        description: 'Administrator accounts are shared.',
+        dueOn: '2026-04-30',
+      },
+    ],
   };
   const legalReview = { outcome: 'cleared' as const, notes: '' };
   const grant = {
@@ -256,6 +265,11 @@ function sample<T extends ActionType>(type: T): { action: Extract<Action, { type
       type: 'close_condition',
       conditionId: 'c1',
       note: 'Backups verified onshore.',
+    },
+    close_finding: {
+      type: 'close_finding',
+      findingId: 'f1',
+      note: 'Each administrator now has a named account.',
     },
   };
   // Expiry is only possible after the last valid day of recordIn's grant.
@@ -803,6 +817,64 @@ describe('guards', () => {
       /closed on 2026-03-10/,
     );
   });
+
+  it('closing a finding needs an open finding of the assessment and a note', () => {
+    const record = recordIn('suspended');
+    refused(
+      transition(record, { type: 'close_finding', findingId: 'nope', note: 'x' }, adoption, NOW),
+      'finding_not_open',
+      /no finding nope/,
+    );
+    assert.equal(
+      refused(
+        transition(record, { type: 'close_finding', findingId: 'f1', note: ' ' }, adoption, NOW),
+        'input_invalid',
+      ),
+      'Say how the finding was fixed before closing it.',
+    );
+    const closed = ok(transition(record, sample('close_finding').action, adoption, NOW));
+    assert.equal(closed.next.status, 'suspended');
+    assert.deepEqual(closed.next.assessment?.findings, [
+      {
+        id: 'f1',
+        controlId: 'ac-2',
+        severity: 'critical',
+        description: 'Administrator accounts are shared.',
+        dueOn: '2026-04-30',
+        fixedOn: TODAY,
+        fixNote: 'Each administrator now has a named account.',
+      },
+    ]);
+    assert.deepEqual(closed.next.assessment.counts, record.assessment?.counts);
+    assert.deepEqual(
+      closed.event.type === 'FindingClosed' && [closed.event.findingId, closed.event.note],
+      ['f1', 'Each administrator now has a named account.'],
+    );
+    refused(
+      transition(closed.next, sample('close_finding').action, adoption, NOW),
+      'finding_not_open',
+      /closed as fixed on 2026-03-10/,
+    );
+    // A note is trimmed; an accreditation granted without findings has none to close.
+    const trimmed = ok(
+      transition(
+        recordIn('accredited'),
+        { type: 'close_finding', findingId: 'f1', note: '  Fixed.  ' },
+        adoption,
+        NOW,
+      ),
+    );
+    assert.equal(trimmed.next.assessment?.findings[0]?.fixNote, 'Fixed.');
+    refused(
+      transition(
+        { ...recordIn('accredited'), assessment: null },
+        sample('close_finding').action,
+        adoption,
+        NOW,
+      ),
+      'finding_not_open',
+    );
+  });
 });
 
 describe('the whole path of one offering', () => {
@@ -944,6 +1016,7 @@ describe('the whole path of one offering', () => {
     const record = recordIn('accredited');
     const before = JSON.stringify(record);
     ok(transition(record, sample('close_condition').action, adoption, NOW));
+    ok(transition(record, sample('close_finding').action, adoption, NOW));
     ok(transition(record, sample('suspend').action, dg, NOW));
     assert.equal(JSON.stringify(record), before);
   });

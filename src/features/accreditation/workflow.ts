@@ -169,7 +169,8 @@ export type Action =
   | { type: 'revoke'; reason: string }
   | { type: 'expire' }
   | { type: 'supersede'; successorId: string }
-  | { type: 'close_condition'; conditionId: string; note: string };
+  | { type: 'close_condition'; conditionId: string; note: string }
+  | { type: 'close_finding'; findingId: string; note: string };
 
 export type ActionType = Action['type'];
 
@@ -192,6 +193,7 @@ export const ACTION_TYPES = [
   'expire',
   'supersede',
   'close_condition',
+  'close_finding',
 ] as const satisfies readonly ActionType[];
 
 /** A signed-in person; `identity/actor.ts`'s Actor has these fields, so it can be passed as is. */
@@ -342,6 +344,13 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     power('review_accreditation'),
     'ConditionClosed',
   ),
+  ...rows(
+    ['accredited', 'suspended'],
+    'close_finding',
+    'same',
+    power('review_accreditation'),
+    'FindingClosed',
+  ),
 ];
 
 export type TransitionResult =
@@ -365,6 +374,7 @@ export type RefusalCode =
   | 'validity_ended'
   | 'not_yet_expired'
   | 'condition_not_open'
+  | 'finding_not_open'
   | 'renewal_too_early'
   | 'successor_open';
 
@@ -409,6 +419,7 @@ export const ACTION_PHRASES: Record<ActionType, string> = {
   expire: 'mark the accreditation expired',
   supersede: 'replace the accreditation by its successor',
   close_condition: 'close a condition',
+  close_finding: 'close a finding',
 };
 
 /** The default posts that hold a power, for messages (posts are data; the power is the rule). */
@@ -838,6 +849,34 @@ function effect(
           ),
         },
         facts: { type: 'ConditionClosed', conditionId: condition.id, note },
+      };
+    }
+    case 'close_finding': {
+      const findings = record.assessment?.findings ?? [];
+      const finding = findings.find((f) => f.id === action.findingId);
+      if (!finding || (finding.fixedOn ?? null) !== null) {
+        return refuse(
+          'finding_not_open',
+          finding
+            ? `Finding ${action.findingId} was closed as fixed on ${finding.fixedOn ?? 'an earlier day'}.`
+            : `This accreditation's assessment has no finding ${action.findingId}.`,
+        );
+      }
+      if (blank(action.note)) {
+        return refuse('input_invalid', 'Say how the finding was fixed before closing it.');
+      }
+      const note = action.note.trim();
+      return {
+        next: {
+          ...record,
+          assessment: record.assessment && {
+            ...record.assessment,
+            findings: findings.map((f) =>
+              f.id === finding.id ? { ...f, fixedOn: today, fixNote: note } : f,
+            ),
+          },
+        },
+        facts: { type: 'FindingClosed', findingId: finding.id, note },
       };
     }
   }

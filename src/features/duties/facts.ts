@@ -228,10 +228,11 @@ async function actionFacts(db: Db, kinds: Kinds): Promise<ActionFact[]> {
 }
 
 /**
- * Findings and conditions of the accreditations that stand (accredited or suspended). The
- * workflow records no fix of a finding: a finding stays open while its accreditation stands, and
- * stops counting when a granted renewal or reassessment supersedes the record (whose own
- * assessment then holds the findings that remain). Conditions carry their own closure.
+ * Findings and conditions of the accreditations that stand (accredited or suspended). An officer
+ * records a finding's fix with `close_finding` (its `fixedOn`; findings stored before that step
+ * existed have none and read as open); an open finding stops counting when a granted renewal or
+ * reassessment supersedes the record (whose own assessment then holds the findings that remain).
+ * Conditions carry their own closure (`close_condition`).
  */
 async function accreditationFacts(
   db: Db,
@@ -259,7 +260,7 @@ async function accreditationFacts(
           severity: f.severity,
           raisedOn: assessment.submittedOn.slice(0, 10),
           dueOn: f.dueOn,
-          fixedOn: null,
+          fixedOn: f.fixedOn ?? null,
         });
     for (const c of stated)
       conditions.push({

@@ -93,6 +93,10 @@ describe('statusChangeOf', () => {
       statusChangeOf({ ...base, at, type: 'ConditionClosed', conditionId: 'c-1', note: 'Done' }),
       undefined,
     );
+    assert.equal(
+      statusChangeOf({ ...base, at, type: 'FindingClosed', findingId: 'f-1', note: 'Fixed' }),
+      undefined,
+    );
   });
 });
 

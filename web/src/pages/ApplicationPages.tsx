@@ -14,7 +14,6 @@ import {
   type ApplicationList,
   type ApplicationStatus,
   type ApplicationView,
-  type Condition,
   type HistoryEntry,
   type LevelRef,
   type NewCondition,
@@ -255,7 +254,12 @@ export function ApplicationPage({ id }: { id: string }) {
             )}
           <Answers view={data} />
           <Documents application={application} me={me} onDone={done} />
-          <Assessment view={data} me={me} />
+          <Assessment
+            view={data}
+            me={me}
+            mayCloseFindings={data.allowedActions.includes('close_finding')}
+            onDone={done}
+          />
           {application.legalReview && (
             <Section id="legal" title={strings.applicationLegalHeading}>
               <dl className="facts facts-wide">
@@ -568,8 +572,21 @@ function AttachDocument({ onAttach }: { onAttach: (document: StoredDocument) => 
   );
 }
 
-/** The audit firm, the link to the working assessment, and the assessment once submitted. */
-function Assessment({ view, me }: { view: ApplicationView; me: Me }) {
+/**
+ * The audit firm, the link to the working assessment, and the assessment once submitted, with
+ * each finding open or fixed (an officer closes it once the accreditation stands).
+ */
+function Assessment({
+  view,
+  me,
+  mayCloseFindings,
+  onDone,
+}: {
+  view: ApplicationView;
+  me: Me;
+  mayCloseFindings: boolean;
+  onDone: Done;
+}) {
   const { application } = view;
   const { assessment, auditFirm } = application;
   // Officers read the firm's working copy while it works; the firm opens it from its next steps.
@@ -609,6 +626,7 @@ function Assessment({ view, me }: { view: ApplicationView; me: Me }) {
                 strings.findingSeverityLabel,
                 strings.findingDescriptionLabel,
                 strings.findingDueLabel,
+                strings.findingStatusColumn,
               ]}
             >
               {assessment.findings.map((finding) => (
@@ -617,10 +635,39 @@ function Assessment({ view, me }: { view: ApplicationView; me: Me }) {
                   <td>{strings.findingSeverities[finding.severity] ?? finding.severity}</td>
                   <td className="break">{finding.description}</td>
                   <td>{formatDay(finding.dueOn)}</td>
+                  <td>
+                    <Tag tone={finding.fixedOn ? 'good' : 'warning'}>
+                      {strings.findingStatuses[finding.fixedOn ? 'fixed' : 'open']}
+                    </Tag>
+                    {finding.fixedOn && (
+                      <p className="secondary-text break">
+                        {format(strings.findingFixedOn, {
+                          day: formatDay(finding.fixedOn.slice(0, 10)),
+                          note: finding.fixNote ?? '',
+                        })}
+                      </p>
+                    )}
+                  </td>
                 </tr>
               ))}
             </DataTable>
           )}
+          {mayCloseFindings &&
+            assessment.findings
+              .filter((finding) => !finding.fixedOn)
+              .map((finding) => (
+                <CloseWithNote
+                  key={finding.id}
+                  applicationId={application.id}
+                  formId={`close-finding-${finding.id}`}
+                  label={format(strings.findingCloseNoteLabel, { finding: finding.description })}
+                  submitLabel={strings.findingCloseButton}
+                  step="close_finding"
+                  input={{ findingId: finding.id }}
+                  closed={format(strings.findingClosed, { finding: finding.description })}
+                  onDone={onDone}
+                />
+              ))}
         </>
       )}
     </Section>
@@ -733,10 +780,15 @@ function Conditions({
         application.conditions
           .filter((condition) => condition.status === 'open')
           .map((condition) => (
-            <CloseCondition
+            <CloseWithNote
               key={condition.id}
               applicationId={application.id}
-              condition={condition}
+              formId={`close-${condition.id}`}
+              label={format(strings.conditionCloseNoteLabel, { condition: condition.text })}
+              submitLabel={strings.conditionCloseButton}
+              step="close_condition"
+              input={{ conditionId: condition.id }}
+              closed={format(strings.conditionClosed, { condition: condition.text })}
               onDone={onDone}
             />
           ))}
@@ -744,32 +796,44 @@ function Conditions({
   );
 }
 
-function CloseCondition({
+/** A note and a button that close one condition or finding of a standing accreditation. */
+function CloseWithNote({
   applicationId,
-  condition,
+  formId,
+  label,
+  submitLabel,
+  step,
+  input,
+  closed,
   onDone,
 }: {
   applicationId: string;
-  condition: Condition;
+  formId: string;
+  /** The note's label, naming what is closed. */
+  label: string;
+  submitLabel: string;
+  step: 'close_condition' | 'close_finding';
+  /** Which one: `{ conditionId }` or `{ findingId }`. */
+  input: ActionInput;
+  /** The message shown once it is closed. */
+  closed: string;
   onDone: Done;
 }) {
   const form = useFields({ note: '' });
   const submit = useSubmit();
-  const formId = `close-${condition.id}`;
-  const label = format(strings.conditionCloseNoteLabel, { condition: condition.text });
   return (
     <SubmitForm
       id={formId}
       submit={submit}
       labels={{ note: label }}
-      submitLabel={strings.conditionCloseButton}
+      submitLabel={submitLabel}
       onSubmit={submit.onSubmit(
         async () => {
-          const changed = await applicationsApi.act(applicationId, 'close_condition', {
-            conditionId: condition.id,
+          const changed = await applicationsApi.act(applicationId, step, {
+            ...input,
             note: form.values.note.trim(),
           });
-          onDone(format(strings.conditionClosed, { condition: condition.text }), changed);
+          onDone(closed, changed);
         },
         () => missing(form.values, ['note']),
       )}
