@@ -206,6 +206,8 @@ export interface OutboxTable {
   claimed_until: string | null;
   sent_at: string | null;
   last_error: string | null;
+  /** When the outbox gave up on it (see migrations/0017); null while it may still go. */
+  gave_up_at: string | null;
 }
 
 /** An imported OSCAL catalog (see migrations/0005_catalog_library.ts). */

@@ -134,14 +134,16 @@ async function deliver(
     sent = await send(ctx, kind, row);
   } catch (error) {
     const failedAt = ctx.clock.now();
-    // A delivery that cannot succeed uses up its attempts at once: given up, shown as failed.
-    const attempts = error instanceof UndeliverableError ? MAX_SEND_ATTEMPTS : row.attempts + 1;
-    const retryAt = nextAttemptAt(failedAt, attempts);
+    const attempts = row.attempts + 1;
+    // A delivery that cannot succeed is given up on at once, shown as failed.
+    const retryAt =
+      error instanceof UndeliverableError ? undefined : nextAttemptAt(failedAt, attempts);
     const lastError = describeSendError(error);
     await markOutboxFailed(ctx.db, row.id, {
       attempts,
       lastError,
-      availableAt: retryAt?.toISOString(),
+      failedAt: failedAt.toISOString(),
+      retryAt: retryAt?.toISOString(),
     });
     if (retryAt) {
       ctx.logger.warn(
@@ -152,7 +154,7 @@ async function deliver(
     }
     ctx.logger.error(
       { outboxId: row.id, attempts, error: lastError },
-      `${WHAT[kind]} not sent after ${attempts} attempts; giving up (retry it from the deliveries list)`,
+      `${WHAT[kind]} not sent after ${attempts} attempt${attempts === 1 ? '' : 's'}; giving up (retry it from the deliveries list)`,
     );
     return 'gaveUp';
   }

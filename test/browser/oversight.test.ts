@@ -354,7 +354,7 @@ function oversightSuite(database: TestDatabase): void {
       assert.ok(tried.attempts >= 1 && tried.last_error, 'the dispatcher tried and failed');
       await server.ctx.db
         .updateTable('outbox')
-        .set({ attempts: MAX_SEND_ATTEMPTS })
+        .set({ attempts: MAX_SEND_ATTEMPTS, gave_up_at: new Date().toISOString() })
         .where('id', '=', tried.id)
         .execute();
 
@@ -366,6 +366,7 @@ function oversightSuite(database: TestDatabase): void {
       await failed.getByText('Failed', { exact: true }).waitFor();
       await failed.getByText('Breach opened', { exact: true }).waitFor();
       await failed.getByText(tried.last_error, { exact: true }).waitFor();
+      await failed.getByText(/^Given up .*; no more tries$/).waitFor();
       await failed.getByRole('button', { name: `Try again: Breach opened to ${receiver}` }).click();
       await page.getByText(`The delivery to ${receiver} will be tried again now.`).waitFor();
       // No longer among the failed: it is due again, with its tries counted afresh.

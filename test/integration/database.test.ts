@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pino from 'pino';
 import { AppContext } from '../../src/context.js';
 import { DatabaseUnavailableError, openDatabase } from '../../src/db/index.js';
@@ -88,6 +88,46 @@ describeEachDatabase('migrations', (database) => {
           const stored = await ctx.db.selectFrom('security_levels').select('code').execute();
           assert.equal(stored.length, DEFAULT_LEVELS.length);
         }
+      },
+      fresh,
+    );
+  });
+
+  it('mark outbox rows given up on before 0017 as given up, and no others', async () => {
+    const fresh = await database.another();
+    await withContext(
+      database,
+      async (ctx) => {
+        const migrator = new Migrator({
+          db: ctx.db,
+          provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+        });
+        const before = await migrator.migrateTo('0016_incident_level_notice');
+        assert.equal(before.error, undefined);
+        const row = (id: string, attempts: number, sent: boolean) => ({
+          id,
+          kind: 'email' as const,
+          payload: '{}',
+          created_at: '2026-01-01T00:00:00.000Z',
+          available_at: '2026-01-02T00:00:00.000Z',
+          attempts,
+          sent_at: sent ? '2026-01-02T00:00:00.000Z' : null,
+        });
+        await ctx.db
+          .insertInto('outbox')
+          .values([row('given-up', 10, false), row('pending', 3, false), row('sent', 10, true)])
+          .execute();
+        assert.deepEqual(await migrateToLatest(ctx.db), allMigrations.slice(16));
+        const marked = await ctx.db
+          .selectFrom('outbox')
+          .select(['id', 'gave_up_at'])
+          .orderBy('id')
+          .execute();
+        assert.deepEqual(marked, [
+          { id: 'given-up', gave_up_at: '2026-01-02T00:00:00.000Z' },
+          { id: 'pending', gave_up_at: null },
+          { id: 'sent', gave_up_at: null },
+        ]);
       },
       fresh,
     );

@@ -195,6 +195,7 @@ describeEachDatabase('e-mail through the outbox', (database) => {
     assert.equal(row?.attempts, MAX_SEND_ATTEMPTS);
     assert.match(row.last_error ?? '', /550.*Mailbox unavailable/);
     assert.equal(row.sent_at, null);
+    assert.equal(row.gave_up_at, clock.now().toISOString(), 'given up at the last failure');
     assert.ok(
       lines.some((line) => /giving up/.test(line.msg) && line.level === 50),
       'an error is logged',

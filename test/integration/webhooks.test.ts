@@ -38,6 +38,7 @@ interface Delivery {
   lastError: string | null;
   sentAt: string | null;
   gaveUp: boolean;
+  gaveUpAt: string | null;
 }
 interface Page<T> {
   items: T[];
@@ -388,6 +389,7 @@ describeEachDatabase('webhooks: signed deliveries, retries, once per subscriber'
     assert.equal(delivery.eventType, 'response_action.ordered');
     assert.equal(delivery.attempts, MAX_SEND_ATTEMPTS);
     assert.equal(delivery.gaveUp, true);
+    assert.equal(delivery.gaveUpAt, new Date(clock.now().getTime() - 7 * 86_400_000).toISOString());
     assert.match(delivery.lastError ?? '', /^HTTP 503/);
     assert.equal((await deliveries('?state=pending')).total, 0);
     assert.equal((await deliveries(`?subscriptionId=${subscription.id}`)).total, 1);
@@ -404,6 +406,7 @@ describeEachDatabase('webhooks: signed deliveries, retries, once per subscriber'
     assert.equal(retried.statusCode, 200, retried.body);
     assert.equal(retried.json<Delivery>().state, 'pending');
     assert.equal(retried.json<Delivery>().attempts, 0);
+    assert.equal(retried.json<Delivery>().gaveUpAt, null);
     assert.ok(
       await t.ctx.db
         .selectFrom('audit_events')
@@ -452,6 +455,11 @@ describeEachDatabase('webhooks: signed deliveries, retries, once per subscriber'
     ]);
     const deleted = failed.items.find((item) => item.subscriptionId === gone.id);
     assert.equal(deleted?.target, '(a deleted subscription)');
+    // Given up after the one attempt made, when it was made.
+    for (const item of failed.items) {
+      assert.equal(item.attempts, 1);
+      assert.equal(item.gaveUpAt, clock.now().toISOString());
+    }
 
     const refused = await admin.send('POST', `/api/v1/deliveries/${failed.items[0]?.id}/retry`);
     assert.equal(refused.statusCode, 409);

@@ -200,4 +200,5 @@ export interface Delivery {
   availableAt: string;
   sentAt: string | null;
   gaveUp: boolean;
+  gaveUpAt: string | null;
 }

@@ -2072,6 +2072,7 @@ const en = {
   deliverySent: 'Sent {at}',
   deliveryNextTry: 'Next try {at}',
   deliveryNoMoreTries: 'No more tries',
+  deliveryGaveUpAt: 'Given up {at}; no more tries',
   deliveryRetry: 'Try again',
   deliveryRetryNamed: 'Try again: {what} to {target}',
   deliveryRetried: 'The delivery to {target} will be tried again now.',

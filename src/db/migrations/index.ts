@@ -15,6 +15,7 @@ import * as m0013 from './0013_placement_decisions.js';
 import * as m0014 from './0014_noc_exemptions.js';
 import * as m0015 from './0015_incidents_and_breaches.js';
 import * as m0016 from './0016_incident_level_notice.js';
+import * as m0017 from './0017_outbox_gave_up_at.js';
 
 /**
  * Every migration, by name, in the order it runs. Listed by hand rather than read from a folder
@@ -37,4 +38,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0014_noc_exemptions': m0014,
   '0015_incidents_and_breaches': m0015,
   '0016_incident_level_notice': m0016,
+  '0017_outbox_gave_up_at': m0017,
 };

@@ -61,7 +61,11 @@ const DeliverySchema = Type.Object({
   createdAt: Type.String(),
   availableAt: Type.String({ description: 'When it is (or was) due to be tried next' }),
   sentAt: nullable(Type.String()),
-  gaveUp: Type.Boolean({ description: 'Failed for the last allowed time; retry it to try again' }),
+  gaveUp: Type.Boolean({
+    description:
+      'Given up on: failed for the last allowed time, or undeliverable (its subscription deactivated or deleted); retry it to try again',
+  }),
+  gaveUpAt: nullable(Type.String({ description: 'When it was given up on; null unless failed' })),
 });
 const DeliveryQuery = {
   state: Type.Optional(choice(DELIVERY_STATES, 'failed: given up on; pending: still to go')),
@@ -93,6 +97,7 @@ const DELIVERY_CSV_COLUMNS = [
   'createdAt',
   'availableAt',
   'sentAt',
+  'gaveUpAt',
 ] as const satisfies readonly (keyof Static<typeof DeliverySchema>)[];
 
 /** The Cloud Office's administrators: whoever holds manage_office today. */

@@ -260,11 +260,13 @@ export interface Delivery {
   availableAt: string;
   sentAt: string | null;
   gaveUp: boolean;
+  /** When the outbox gave up on it; null unless failed. */
+  gaveUpAt: string | null;
 }
 
 function presentDelivery(row: OutboxRow, urls: ReadonlyMap<string, string>): Delivery {
-  const state: DeliveryState =
-    row.sent_at !== null ? 'sent' : row.attempts >= MAX_SEND_ATTEMPTS ? 'failed' : 'pending';
+  const failed = row.gave_up_at !== null || row.attempts >= MAX_SEND_ATTEMPTS;
+  const state: DeliveryState = row.sent_at !== null ? 'sent' : failed ? 'failed' : 'pending';
   const common = {
     id: row.id,
     kind: row.kind,
@@ -275,6 +277,7 @@ function presentDelivery(row: OutboxRow, urls: ReadonlyMap<string, string>): Del
     availableAt: row.available_at,
     sentAt: row.sent_at,
     gaveUp: state === 'failed',
+    gaveUpAt: state === 'failed' ? row.gave_up_at : null,
   };
   try {
     if (row.kind === 'email') {

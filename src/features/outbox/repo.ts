@@ -30,6 +30,7 @@ export async function insertOutboxRow(
       claimed_until: null,
       sent_at: null,
       last_error: null,
+      gave_up_at: null,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();
@@ -47,6 +48,7 @@ export async function findDueOutboxIds(
     .where('kind', '=', options.kind)
     .where('sent_at', 'is', null)
     .where('available_at', '<=', options.now)
+    .where('gave_up_at', 'is', null)
     .where('attempts', '<', options.maxAttempts)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
     .orderBy('available_at')
@@ -78,6 +80,7 @@ export async function claimOutboxRow(
     .where('kind', '=', options.kind)
     .where('sent_at', 'is', null)
     .where('available_at', '<=', options.now)
+    .where('gave_up_at', 'is', null)
     .where('attempts', '<', options.maxAttempts)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
     .returning(['id', 'payload', 'attempts'])
@@ -92,11 +95,14 @@ export async function markOutboxSent(db: Db, id: string, sentAt: string): Promis
     .execute();
 }
 
-/** Records a failed attempt and releases the claim; the message is due again at `availableAt`. */
+/**
+ * Records a failed attempt and releases the claim: the message is due again at `retryAt`, or, with
+ * none, given up on at `failedAt`.
+ */
 export async function markOutboxFailed(
   db: Db,
   id: string,
-  failure: { attempts: number; lastError: string; availableAt: string | undefined },
+  failure: { attempts: number; lastError: string; failedAt: string; retryAt: string | undefined },
 ): Promise<void> {
   await db
     .updateTable('outbox')
@@ -104,7 +110,9 @@ export async function markOutboxFailed(
       attempts: failure.attempts,
       last_error: failure.lastError,
       claimed_until: null,
-      ...(failure.availableAt === undefined ? {} : { available_at: failure.availableAt }),
+      ...(failure.retryAt === undefined
+        ? { gave_up_at: failure.failedAt }
+        : { available_at: failure.retryAt }),
     })
     .where('id', '=', id)
     .execute();
@@ -135,10 +143,15 @@ function filtered<O>(
   }
   if (filter.state === 'sent') result = result.where('sent_at', 'is not', null);
   if (filter.state === 'failed') {
-    result = result.where('sent_at', 'is', null).where('attempts', '>=', maxAttempts);
+    result = result
+      .where('sent_at', 'is', null)
+      .where((eb) => eb.or([eb('gave_up_at', 'is not', null), eb('attempts', '>=', maxAttempts)]));
   }
   if (filter.state === 'pending') {
-    result = result.where('sent_at', 'is', null).where('attempts', '<', maxAttempts);
+    result = result
+      .where('sent_at', 'is', null)
+      .where('gave_up_at', 'is', null)
+      .where('attempts', '<', maxAttempts);
   }
   return result;
 }
@@ -186,7 +199,7 @@ export async function hasWebhookDeliveries(db: Db, subscriptionId: string): Prom
 export async function requeueOutboxRow(db: Db, id: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
-    .set({ attempts: 0, available_at: now, claimed_until: null })
+    .set({ attempts: 0, available_at: now, claimed_until: null, gave_up_at: null })
     .where('id', '=', id)
     .where('sent_at', 'is', null)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))

@@ -603,7 +603,11 @@ export function DeliveriesPage() {
                           {delivery.sentAt
                             ? format(strings.deliverySent, { at: formatDateTime(delivery.sentAt) })
                             : delivery.gaveUp
-                              ? strings.deliveryNoMoreTries
+                              ? delivery.gaveUpAt
+                                ? format(strings.deliveryGaveUpAt, {
+                                    at: formatDateTime(delivery.gaveUpAt),
+                                  })
+                                : strings.deliveryNoMoreTries
                               : format(strings.deliveryNextTry, {
                                   at: formatDateTime(delivery.availableAt),
                                 })}
