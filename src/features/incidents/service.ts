@@ -39,6 +39,7 @@ import {
 } from './presenter.js';
 import * as repo from './repo.js';
 import { severityOf } from './severity.js';
+import { checkDocuments } from './steps.js';
 import { appendTimeline, startTimeline, type TimelineEntry } from './timeline.js';
 
 /**
@@ -277,37 +278,6 @@ function unknownIds(
           },
         ],
   );
-}
-
-/**
- * Documents referenced by an entry must have been uploaded by the caller's organization; the
- * rows found, in the order named.
- */
-async function ownDocuments(
-  db: Kysely<Database>,
-  actor: Actor,
-  ids: readonly string[],
-): Promise<repo.IncidentDocumentRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await repo.documentsNamed(db, ids);
-  const own = new Map(
-    rows.filter((r) => r.organization_id === actor.organizationId).map((r) => [r.id, r]),
-  );
-  const issues = unknownIds(
-    'documentIds',
-    ids,
-    new Set(own.keys()),
-    'a document uploaded by your organization',
-  );
-  if (issues.length > 0) {
-    const missing = ids.filter((i) => !own.has(i));
-    throw refuse(
-      'unknown_documents',
-      `These documents are not ones your organization uploaded: ${quoted(missing)}. Upload them first (POST /api/v1/documents), then name them. Nothing was stored.`,
-      issues,
-    );
-  }
-  return ids.flatMap((i) => own.get(i) ?? []);
 }
 
 /** Any CSP or PSE user may report; the organization reported for is their own. */
@@ -713,7 +683,8 @@ export async function addIncidentUpdate(
       `Only users of ${seen.organization_name}, which reported this incident, may add updates or its final report.`,
     );
   }
-  const documents = await ownDocuments(ctx.db, actor, body.documentIds ?? []);
+  const added = [...new Set(body.documentIds ?? [])];
+  await checkDocuments(ctx.db, actor.organizationId, added);
   const final = body.final === true;
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
@@ -730,9 +701,7 @@ export async function addIncidentUpdate(
         `The final report of this incident was given at ${row.final_report_at}; send further news as an update.`,
       );
     }
-    const documentIds = [
-      ...new Set([...(JSON.parse(row.document_ids) as string[]), ...documents.map((d) => d.id)]),
-    ];
+    const documentIds = [...new Set([...(JSON.parse(row.document_ids) as string[]), ...added])];
     const changes = {
       last_update_at: now,
       updated_at: now,
@@ -747,7 +716,7 @@ export async function addIncidentUpdate(
       final,
       ...(body.recordsAffected !== undefined ? { recordsAffected: body.recordsAffected } : {}),
       ...(body.peopleAffected !== undefined ? { peopleAffected: body.peopleAffected } : {}),
-      documentIds: documents.map((d) => d.id),
+      documentIds: added,
     };
     await appendTimeline(trx, {
       incidentId: id,
