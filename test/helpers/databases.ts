@@ -111,8 +111,11 @@ export function describeEachDatabase(title: string, body: (database: TestDatabas
     describe(label, () => {
       const database = new TestDatabase(dialect);
       before(() => database.create());
-      after(() => database.drop());
       body(database);
+      // After the body's own hooks (node runs `after` hooks in the order they were added), so that
+      // the servers and contexts a suite opened are closed before their database is dropped: a
+      // forced drop would otherwise cut connections that a still-running job may be using.
+      after(() => database.drop());
     });
   }
 }
