@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { sendWebhook } from '../features/notifications/delivery.js';
-import { MAX_SEND_ATTEMPTS, nextAttemptAt } from '../features/outbox/backoff.js';
+import { nextAttemptAt } from '../features/outbox/backoff.js';
 import {
   claimOutboxRow,
   findDueOutboxIds,
@@ -87,7 +87,6 @@ async function dispatchKind(
   const due = await findDueOutboxIds(ctx.db, {
     kind,
     now: ctx.clock.now().toISOString(),
-    maxAttempts: MAX_SEND_ATTEMPTS,
     limit: options.limit ?? DEFAULT_LIMIT,
   });
   const next = due[Symbol.iterator]();
@@ -100,7 +99,6 @@ async function dispatchKind(
         kind,
         now: now.toISOString(),
         claimedUntil: new Date(now.getTime() + leaseMs).toISOString(),
-        maxAttempts: MAX_SEND_ATTEMPTS,
       });
       if (!row) continue; // another dispatcher has it, or has already sent it
       result.claimed += 1;

@@ -5,7 +5,6 @@ import type { Database, OutboxTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { recordAuditEvent } from '../audit/service.js';
 import { auditActor, type RequestContext } from '../identity/actor.js';
-import { MAX_SEND_ATTEMPTS } from '../outbox/backoff.js';
 import {
   findOutboxRow,
   hasWebhookDeliveries,
@@ -265,8 +264,8 @@ export interface Delivery {
 }
 
 function presentDelivery(row: OutboxRow, urls: ReadonlyMap<string, string>): Delivery {
-  const failed = row.gave_up_at !== null || row.attempts >= MAX_SEND_ATTEMPTS;
-  const state: DeliveryState = row.sent_at !== null ? 'sent' : failed ? 'failed' : 'pending';
+  const state: DeliveryState =
+    row.sent_at !== null ? 'sent' : row.gave_up_at !== null ? 'failed' : 'pending';
   const common = {
     id: row.id,
     kind: row.kind,
@@ -322,10 +321,7 @@ export async function listDeliveries(
   filter: OutboxFilter,
   page: { limit?: number; offset?: number },
 ): Promise<{ items: Delivery[]; total: number }> {
-  const { rows, total } = await listOutboxRows(ctx.db, filter, {
-    maxAttempts: MAX_SEND_ATTEMPTS,
-    ...page,
-  });
+  const { rows, total } = await listOutboxRows(ctx.db, filter, page);
   const urls = await subscriptionUrls(ctx.db);
   return { items: rows.map((row) => presentDelivery(row, urls)), total };
 }

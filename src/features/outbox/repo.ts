@@ -40,7 +40,7 @@ export async function insertOutboxRow(
 /** Ids of unsent messages of a kind, due at `now`, that nobody holds a live claim on, oldest first. */
 export async function findDueOutboxIds(
   db: Db,
-  options: { kind: OutboxTable['kind']; now: string; maxAttempts: number; limit: number },
+  options: { kind: OutboxTable['kind']; now: string; limit: number },
 ): Promise<string[]> {
   const rows = await db
     .selectFrom('outbox')
@@ -49,7 +49,6 @@ export async function findDueOutboxIds(
     .where('sent_at', 'is', null)
     .where('available_at', '<=', options.now)
     .where('gave_up_at', 'is', null)
-    .where('attempts', '<', options.maxAttempts)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
     .orderBy('available_at')
     .orderBy('id')
@@ -70,7 +69,6 @@ export async function claimOutboxRow(
     kind: OutboxTable['kind'];
     now: string;
     claimedUntil: string;
-    maxAttempts: number;
   },
 ): Promise<ClaimedOutboxRow | undefined> {
   return db
@@ -81,7 +79,6 @@ export async function claimOutboxRow(
     .where('sent_at', 'is', null)
     .where('available_at', '<=', options.now)
     .where('gave_up_at', 'is', null)
-    .where('attempts', '<', options.maxAttempts)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
     .returning(['id', 'payload', 'attempts'])
     .executeTakeFirst();
@@ -131,7 +128,6 @@ export interface OutboxFilter {
 function filtered<O>(
   query: SelectQueryBuilder<Database, 'outbox', O>,
   filter: OutboxFilter,
-  maxAttempts: number,
 ): SelectQueryBuilder<Database, 'outbox', O> {
   let result = query;
   if (filter.kind) result = result.where('kind', '=', filter.kind);
@@ -143,15 +139,10 @@ function filtered<O>(
   }
   if (filter.state === 'sent') result = result.where('sent_at', 'is not', null);
   if (filter.state === 'failed') {
-    result = result
-      .where('sent_at', 'is', null)
-      .where((eb) => eb.or([eb('gave_up_at', 'is not', null), eb('attempts', '>=', maxAttempts)]));
+    result = result.where('sent_at', 'is', null).where('gave_up_at', 'is not', null);
   }
   if (filter.state === 'pending') {
-    result = result
-      .where('sent_at', 'is', null)
-      .where('gave_up_at', 'is', null)
-      .where('attempts', '<', maxAttempts);
+    result = result.where('sent_at', 'is', null).where('gave_up_at', 'is', null);
   }
   return result;
 }
@@ -160,9 +151,9 @@ function filtered<O>(
 export async function listOutboxRows(
   db: Db,
   filter: OutboxFilter,
-  options: { maxAttempts: number; limit?: number; offset?: number },
+  options: { limit?: number; offset?: number },
 ): Promise<{ rows: OutboxRow[]; total: number }> {
-  let query = filtered(db.selectFrom('outbox').selectAll(), filter, options.maxAttempts)
+  let query = filtered(db.selectFrom('outbox').selectAll(), filter)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc');
   if (options.limit !== undefined) query = query.limit(options.limit);
@@ -170,7 +161,6 @@ export async function listOutboxRows(
   const counted = await filtered(
     db.selectFrom('outbox').select((eb) => eb.fn.countAll<string | number>().as('total')),
     filter,
-    options.maxAttempts,
   ).executeTakeFirstOrThrow();
   return { rows: await query.execute(), total: Number(counted.total) };
 }
@@ -181,11 +171,7 @@ export async function findOutboxRow(db: Db, id: string): Promise<OutboxRow | und
 
 /** Whether any delivery to the subscription was ever queued. */
 export async function hasWebhookDeliveries(db: Db, subscriptionId: string): Promise<boolean> {
-  const row = await filtered(
-    db.selectFrom('outbox').select('id'),
-    { subscriptionId },
-    Number.MAX_SAFE_INTEGER,
-  )
+  const row = await filtered(db.selectFrom('outbox').select('id'), { subscriptionId })
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
