@@ -1,28 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { sendCsv } from '../../http/csv.js';
 import {
   choice,
   DocRefSchema,
   Id,
   nullable,
   OrgRefSchema,
-  PageQuery,
-  pageOf,
   UserRefSchema,
 } from '../../http/schemas.js';
-import { csvRecord } from '../audit/csv.js';
-import { access, actorOf, requestContext } from '../identity/access.js';
+import { access } from '../identity/access.js';
 import * as service from './actions-service.js';
 import { ACTION_KINDS, ACTION_POWER, ACTION_STATUSES, ACTION_STEPS } from './actions-workflow.js';
 import {
+  createRoute,
   DocumentIds,
+  getRoute,
+  listRoutes,
   NoteBody,
   OfficerRefSchema,
   OptionalNoteBody,
+  readersRule,
   stepRoute,
   Text,
+  type RecordKind,
 } from './routes-common.js';
 
 export const ActionSummarySchema = Type.Object({
@@ -94,145 +95,86 @@ const CSV_HEADER = [
   'ordered_at',
 ];
 
-const readRule = access.signedIn({ organizationKinds: ['cloud_office', 'csp', 'pse'] });
 const officerRule = access.signedIn({ organizationKinds: ['cloud_office'], power: ACTION_POWER });
-const resource = { type: 'response_action', param: 'id' } as const;
+
+const actions: RecordKind<service.ActionDetail> = {
+  base: '/api/v1/response-actions',
+  tags: ['response actions'],
+  readRule: readersRule,
+  resource: { type: 'response_action', param: 'id' },
+  detail: ActionDetailSchema,
+  read: service.getAction,
+};
 
 /** Response actions: order, progress, verify, close (issue 7, item 5). */
 export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app,
   { ctx },
 ) => {
-  const tags = ['response actions'];
-
-  app.post(
-    '/api/v1/response-actions',
-    {
-      config: { access: officerRule },
-      schema: {
-        tags,
-        summary: 'Order a response action of an organization (power order_response_action)',
-        description:
-          'suspend_accreditation needs offeringId: an offering of that CSP with an accreditation in ' +
-          'force (422 otherwise). An owner must be an active user of the organization; a breach must ' +
-          "be the organization's; dueAt must be in the future. The organization is e-mailed.",
-        body: Type.Object(
-          {
-            organizationId: Id,
-            kind: choice(ACTION_KINDS),
-            description: Text(5000, 'What must be done'),
-            dueAt: Type.String({ format: 'date-time', description: 'When it is due (ISO-8601)' }),
-            incidentId: Type.Optional(Id),
-            breachId: Type.Optional(Id),
-            offeringId: Type.Optional(Id),
-            ownerUserId: Type.Optional(Id),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ActionDetailSchema },
+  createRoute(app, ctx, actions, {
+    access: officerRule,
+    summary: 'Order a response action of an organization (power order_response_action)',
+    description:
+      'suspend_accreditation needs offeringId: an offering of that CSP with an accreditation in ' +
+      'force (422 otherwise). An owner must be an active user of the organization; a breach must ' +
+      "be the organization's; dueAt must be in the future. The organization is e-mailed.",
+    body: Type.Object(
+      {
+        organizationId: Id,
+        kind: choice(ACTION_KINDS),
+        description: Text(5000, 'What must be done'),
+        dueAt: Type.String({ format: 'date-time', description: 'When it is due (ISO-8601)' }),
+        incidentId: Type.Optional(Id),
+        breachId: Type.Optional(Id),
+        offeringId: Type.Optional(Id),
+        ownerUserId: Type.Optional(Id),
       },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const id = await service.orderAction(ctx, actor, request.body, requestContext(request));
-      return reply
-        .code(201)
-        .header('location', `/api/v1/response-actions/${id}`)
-        .send(await service.getAction(ctx, actor, id));
-    },
-  );
-
-  app.get(
-    '/api/v1/response-actions',
-    {
-      config: { access: readRule },
-      schema: {
-        tags,
-        summary:
-          "List response actions, newest first (all in the Cloud Office; else your organization's)",
-        querystring: Type.Object({ ...Filter, ...PageQuery }),
-        response: { 200: pageOf(ActionSummarySchema) },
-      },
-    },
-    async (request) => {
-      const { limit = 50, offset = 0, ...filter } = request.query;
-      const result = await service.listActions(ctx, actorOf(request), filter, { limit, offset });
-      return { ...result, limit, offset };
-    },
-  );
-
-  app.get(
-    '/api/v1/response-actions.csv',
-    {
-      config: { access: readRule },
-      schema: {
-        tags,
-        summary: 'The response actions as CSV (same filters as the list, every row)',
-        querystring: Type.Object(Filter),
-      },
-    },
-    async (request, reply) => {
-      const { items } = await service.listActions(ctx, actorOf(request), request.query);
-      const lines = [csvRecord(CSV_HEADER)];
-      for (const a of items) {
-        lines.push(
-          csvRecord([
-            a.id,
-            a.organization.id,
-            a.organization.name,
-            a.kind,
-            a.description,
-            a.status,
-            a.dueAt,
-            a.overdue ? 'true' : 'false',
-            a.incidentId,
-            a.breachId,
-            a.offering?.id ?? null,
-            a.offering?.name ?? null,
-            a.owner?.email ?? null,
-            a.orderedAt,
-          ]),
-        );
-      }
-      return sendCsv(reply, ctx.clock, 'response-actions', lines.join(''));
-    },
-  );
-
-  app.get(
-    '/api/v1/response-actions/:id',
-    {
-      config: { access: readRule, resource },
-      schema: {
-        tags,
-        summary: 'One response action: its progress, verification and your next steps',
-        params: Type.Object({ id: Id }),
-        response: { 200: ActionDetailSchema },
-      },
-    },
-    async (request) => service.getAction(ctx, actorOf(request), request.params.id),
-  );
-
-  const step = (
-    name: string,
-    access: typeof readRule,
-    docs: { summary: string; description: string },
-  ) => ({
-    url: `/api/v1/response-actions/:id/${name}`,
-    access,
-    resource,
-    tags,
-    ...docs,
-    response: ActionDetailSchema,
-    read: service.getAction,
+      { additionalProperties: false },
+    ),
+    run: service.orderAction,
   });
 
-  stepRoute(app, ctx, {
-    ...step('progress', readRule, {
-      summary: 'Record progress (users of the organization): ordered to in_progress; done to done',
-      description:
-        "Documents must be your organization's (422 unknown_documents naming the others). " +
-        'Officers cannot record progress (403).',
-    }),
+  listRoutes(app, ctx, actions, {
+    summary:
+      "List response actions, newest first (all in the Cloud Office; else your organization's)",
+    csvSummary: 'The response actions as CSV (same filters as the list, every row)',
+    filter: Filter,
+    item: ActionSummarySchema,
+    list: service.listActions,
+    csvName: 'response-actions',
+    csvHeader: CSV_HEADER,
+    csvRow: (a) => [
+      a.id,
+      a.organization.id,
+      a.organization.name,
+      a.kind,
+      a.description,
+      a.status,
+      a.dueAt,
+      a.overdue ? 'true' : 'false',
+      a.incidentId,
+      a.breachId,
+      a.offering?.id ?? null,
+      a.offering?.name ?? null,
+      a.owner?.email ?? null,
+      a.orderedAt,
+    ],
+  });
+
+  getRoute(
+    app,
+    ctx,
+    actions,
+    'One response action: its progress, verification and your next steps',
+  );
+
+  stepRoute(app, ctx, actions, {
+    name: 'progress',
+    access: readersRule,
+    summary: 'Record progress (users of the organization): ordered to in_progress; done to done',
+    description:
+      "Documents must be your organization's (422 unknown_documents naming the others). " +
+      'Officers cannot record progress (403).',
     body: Type.Object(
       {
         text: Text(10000, 'What was done'),
@@ -252,8 +194,11 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     description: string,
     run: typeof service.verifyAction,
   ) =>
-    stepRoute(app, ctx, {
-      ...step(name, officerRule, { summary, description }),
+    stepRoute(app, ctx, actions, {
+      name,
+      access: officerRule,
+      summary,
+      description,
       body: NoteBody('Why, for the organization and the record'),
       run,
     });
@@ -279,14 +224,10 @@ export const responseActionRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     service.cancelAction,
   );
 
-  stepRoute(app, ctx, {
-    url: '/api/v1/response-actions/:id/close',
+  stepRoute(app, ctx, actions, {
+    name: 'close',
     access: officerRule,
-    resource,
-    tags,
     summary: 'Close a verified action (power order_response_action): verified to closed',
-    response: ActionDetailSchema,
-    read: service.getAction,
     body: OptionalNoteBody('A closing note'),
     run: service.closeAction,
   });

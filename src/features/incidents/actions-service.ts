@@ -3,11 +3,9 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database, ResponseActionsTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { holdersOf } from '../accreditation/recipients.js';
 import { actInTransaction } from '../accreditation/service.js';
 import { documentRefs, type DocRef } from '../documents/repo.js';
-import { isOfficeStaff, positionFor, type Actor, type RequestContext } from '../identity/actor.js';
-import type { EventType } from '../notifications/events.js';
+import { positionFor, type Actor, type RequestContext } from '../identity/actor.js';
 import { dayOf } from '../office/positions.js';
 import * as repo from './actions-repo.js';
 import {
@@ -21,17 +19,19 @@ import {
   type ActionStep,
 } from './actions-workflow.js';
 import { findUser, userRefs, type UserRef } from './requests-repo.js';
-import { checkDueAt, type InputProblem } from './requests-workflow.js';
+import type { InputProblem } from './requests-workflow.js';
 import {
-  checkAddressee,
   checkDocuments,
+  checkNew,
   inputRefused,
   inTransaction as stepTransaction,
+  officerEmails,
   recordStep,
   responderEmails,
-  stepRefused,
+  takeStep,
+  visibleTo,
+  type StepEffect,
 } from './steps.js';
-import type { TimelineType } from './timeline.js';
 
 /**
  * Response actions (issue 7, item 5). Every step is one transaction: the action row (written only
@@ -125,19 +125,6 @@ async function organizationSide(
   return owner?.status === 'active' ? [owner.email, ...emails] : emails;
 }
 
-/** The officer who ordered it, while active; else every holder of the power to order today. */
-async function ordererEmails(
-  trx: Kysely<Database>,
-  row: Pick<repo.ActionRow, 'ordered_by_user_id'>,
-  day: string,
-): Promise<string[]> {
-  if (row.ordered_by_user_id !== null) {
-    const user = await findUser(trx, row.ordered_by_user_id);
-    if (user?.status === 'active') return [user.email];
-  }
-  return holdersOf(trx, ACTION_POWER, day);
-}
-
 function changedMeanwhile(): AppError {
   return AppError.conflict(
     'action_changed',
@@ -184,13 +171,7 @@ export async function orderAction(
 ): Promise<string> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const { problems, incident } = await checkAddressee(
-    ctx.db,
-    input.organizationId,
-    input.incidentId,
-  );
-  const due = checkDueAt(input.dueAt, now);
-  if (!due.ok) problems.push(due.problem);
+  const { problems, incident, due } = await checkNew(ctx.db, input, now);
   const description = input.description.trim();
   if (description === '') {
     problems.push({ pointer: '/description', message: 'say what must be done' });
@@ -319,10 +300,12 @@ export async function listActions(
   filter: repo.ActionFilter,
   page?: { limit: number; offset: number },
 ): Promise<{ items: ActionSummary[]; total: number }> {
-  const scoped = isOfficeStaff(actor)
-    ? filter
-    : { ...filter, organizationId: actor.organizationId };
-  const result = await repo.listActions(ctx.db, scoped, ctx.clock.now().toISOString(), page);
+  const result = await repo.listActions(
+    ctx.db,
+    visibleTo(actor, filter),
+    ctx.clock.now().toISOString(),
+    page,
+  );
   return { items: await summaries(ctx, result.items), total: result.total };
 }
 
@@ -375,21 +358,9 @@ export async function getAction(ctx: AppContext, actor: Actor, id: string): Prom
   };
 }
 
-interface StepEffect {
-  set: Omit<Partial<ResponseActionsTable>, 'id' | 'revision' | 'status'>;
-  timeline: TimelineType;
-  event: EventType;
-  data: Record<string, unknown>;
-  /** Work of the step inside its transaction, before the timeline (a progress entry, a suspension). */
-  within?: (trx: Kysely<Database>) => Promise<void>;
-  recipients: ((trx: Kysely<Database>) => Promise<string[]>) | null;
-  subject: string;
-  text: string;
-}
-
 /**
- * One step on an action: the state machine first (409 from the wrong state, 403 for the wrong
- * person), then `prepare` checks the step's input; then everything commits together.
+ * One step on an action: the workflow's check, then `prepare` checks the step's input and says
+ * what it changes; see `takeStep`.
  */
 async function step(
   ctx: AppContext,
@@ -398,59 +369,36 @@ async function step(
   name: ActionStep,
   markDone: boolean,
   context: RequestContext,
-  prepare: (row: repo.ActionListRow, at: string) => Promise<StepEffect>,
+  prepare: (
+    row: repo.ActionListRow,
+    at: string,
+  ) => Promise<StepEffect<Omit<Partial<ResponseActionsTable>, 'id' | 'revision' | 'status'>>>,
 ): Promise<void> {
   const row = await load(ctx.db, id);
-  const checked = actionTransition(
-    { status: row.status, organizationId: row.organization_id },
-    name,
+  await takeStep(ctx, {
     actor,
-    markDone,
-  );
-  if (!checked.ok) throw stepRefused(checked);
-  const at = ctx.clock.now().toISOString();
-  const effect = await prepare(row, at);
-  await inTransaction(ctx, async (trx) => {
-    const written = await repo.updateAction(
-      trx,
-      id,
-      { revision: row.revision, status: row.status },
-      { ...effect.set, status: checked.to, updated_at: at },
-    );
-    if (!written) throw changedMeanwhile();
-    if (effect.within) await effect.within(trx);
-    const data = { actionId: id, kind: row.kind, status: checked.to, ...effect.data };
-    await recordStep(ctx, trx, {
+    context,
+    power: ACTION_POWER,
+    target: { type: 'response_action', id },
+    name,
+    row,
+    checked: actionTransition(
+      { status: row.status, organizationId: row.organization_id },
+      name,
       actor,
-      power: ACTION_POWER,
-      at,
-      timeline:
-        row.incident_id === null
-          ? null
-          : { incidentId: row.incident_id, type: effect.timeline, data },
-      event: {
-        type: effect.event,
-        data: {
-          id,
-          organizationId: row.organization_id,
-          incidentId: row.incident_id,
-          breachId: row.breach_id,
-          kind: row.kind,
-          status: checked.to,
-          ...effect.data,
-        },
-      },
-      mail: effect.recipients
-        ? { recipients: effect.recipients, subject: effect.subject, text: effect.text }
-        : null,
-      audit: {
-        power: checked.row.by.kind === 'power' ? checked.row.by.power : undefined,
-        action: `response_action.${name}`,
-        target: { type: 'response_action', id },
-        summary: { before: { status: row.status }, after: { status: checked.to, ...effect.data } },
-        requestId: context.requestId,
-      },
-    });
+      markDone,
+    ),
+    changedMeanwhile,
+    prepare: (at) => prepare(row, at),
+    update: repo.updateAction,
+    timeline: { actionId: id, kind: row.kind },
+    event: {
+      id,
+      organizationId: row.organization_id,
+      incidentId: row.incident_id,
+      breachId: row.breach_id,
+      kind: row.kind,
+    },
   });
 }
 
@@ -504,7 +452,9 @@ export function recordProgress(
       event: 'response_action.progress',
       data: { progressId, done, documents: documentIds.length },
       // Only a "done" needs the Cloud Office to act (verify it).
-      recipients: done ? (trx) => ordererEmails(trx, row, dayOf(new Date(at))) : null,
+      recipients: done
+        ? (trx) => officerEmails(trx, row.ordered_by_user_id, ACTION_POWER, dayOf(new Date(at)))
+        : null,
       subject: `response action done: ${KIND_PHRASES[row.kind]}`,
       text: `${row.organization_name} reports the response action "${row.description}" done. Verify it, or reject it back to work, in the portal.\n\n${text}`,
     };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { sendCsv } from '../../http/csv.js';
 import {
   choice,
   DocRefSchema,
@@ -9,20 +8,22 @@ import {
   Instant,
   nullable,
   OrgRefSchema,
-  PageQuery,
-  pageOf,
   UserRefSchema,
 } from '../../http/schemas.js';
-import { csvRecord } from '../audit/csv.js';
-import { access, actorOf, requestContext } from '../identity/access.js';
+import { access } from '../identity/access.js';
 import * as service from './requests-service.js';
 import {
+  createRoute,
   DocumentIds,
+  getRoute,
+  listRoutes,
   NoteBody,
   OfficerRefSchema,
   OptionalNoteBody,
+  readersRule,
   stepRoute,
   Text,
+  type RecordKind,
 } from './routes-common.js';
 import { REQUEST_ACTIONS, REQUEST_POWER, REQUEST_STATUSES } from './requests-workflow.js';
 
@@ -84,143 +85,84 @@ const CSV_HEADER = [
   'escalation_step',
 ];
 
-const readRule = access.signedIn({ organizationKinds: ['cloud_office', 'csp', 'pse'] });
 const officerRule = access.signedIn({
   organizationKinds: ['cloud_office'],
   power: REQUEST_POWER,
 });
-const resource = { type: 'report_request', param: 'id' } as const;
+
+const requests: RecordKind<service.RequestDetail> = {
+  base: '/api/v1/report-requests',
+  tags: ['report requests'],
+  readRule: readersRule,
+  resource: { type: 'report_request', param: 'id' },
+  detail: RequestDetailSchema,
+  read: service.getRequest,
+};
 
 /** Incident-report requests: ask, answer, accept, withdraw (issue 7, item 4). */
 export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app,
   { ctx },
 ) => {
-  const tags = ['report requests'];
-
-  app.post(
-    '/api/v1/report-requests',
-    {
-      config: { access: officerRule },
-      schema: {
-        tags,
-        summary: 'Ask an organization for an incident report (power request_incident_report)',
-        description:
-          'The organization must be an active CSP or PSE (422 otherwise, pointer /organizationId); ' +
-          'an incident named must be its own report or name one of its offerings; dueAt must be in ' +
-          "the future. The organization's administrators and security people are e-mailed.",
-        body: Type.Object(
-          {
-            organizationId: Id,
-            incidentId: Type.Optional(Id),
-            subject: Text(300, 'What the report is about'),
-            questions: Type.Array(Text(2000, 'One question'), { minItems: 1, maxItems: 30 }),
-            dueAt: Instant('When the answer is due'),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: RequestDetailSchema },
+  createRoute(app, ctx, requests, {
+    access: officerRule,
+    summary: 'Ask an organization for an incident report (power request_incident_report)',
+    description:
+      'The organization must be an active CSP or PSE (422 otherwise, pointer /organizationId); ' +
+      'an incident named must be its own report or name one of its offerings; dueAt must be in ' +
+      "the future. The organization's administrators and security people are e-mailed.",
+    body: Type.Object(
+      {
+        organizationId: Id,
+        incidentId: Type.Optional(Id),
+        subject: Text(300, 'What the report is about'),
+        questions: Type.Array(Text(2000, 'One question'), { minItems: 1, maxItems: 30 }),
+        dueAt: Instant('When the answer is due'),
       },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const id = await service.openRequest(ctx, actor, request.body, requestContext(request));
-      return reply
-        .code(201)
-        .header('location', `/api/v1/report-requests/${id}`)
-        .send(await service.getRequest(ctx, actor, id));
-    },
-  );
-
-  app.get(
-    '/api/v1/report-requests',
-    {
-      config: { access: readRule },
-      schema: {
-        tags,
-        summary:
-          "List report requests, newest first (all in the Cloud Office; else your organization's)",
-        querystring: Type.Object({ ...Filter, ...PageQuery }),
-        response: { 200: pageOf(RequestSummarySchema) },
-      },
-    },
-    async (request) => {
-      const { limit = 50, offset = 0, ...filter } = request.query;
-      const result = await service.listRequests(ctx, actorOf(request), filter, { limit, offset });
-      return { ...result, limit, offset };
-    },
-  );
-
-  app.get(
-    '/api/v1/report-requests.csv',
-    {
-      config: { access: readRule },
-      schema: {
-        tags,
-        summary: 'The report requests as CSV (same filters as the list, every row)',
-        querystring: Type.Object(Filter),
-      },
-    },
-    async (request, reply) => {
-      const { items } = await service.listRequests(ctx, actorOf(request), request.query);
-      const lines = [csvRecord(CSV_HEADER)];
-      for (const r of items) {
-        lines.push(
-          csvRecord([
-            r.id,
-            r.organization.id,
-            r.organization.name,
-            r.incidentId,
-            r.subject,
-            r.status,
-            r.dueAt,
-            r.overdue ? 'true' : 'false',
-            r.requestedAt,
-            r.answeredAt,
-            r.escalationStep,
-          ]),
-        );
-      }
-      return sendCsv(reply, ctx.clock, 'report-requests', lines.join(''));
-    },
-  );
-
-  app.get(
-    '/api/v1/report-requests/:id',
-    {
-      config: { access: readRule, resource },
-      schema: {
-        tags,
-        summary: 'One report request: its questions, answer, escalations and your next steps',
-        params: Type.Object({ id: Id }),
-        response: { 200: RequestDetailSchema },
-      },
-    },
-    async (request) => service.getRequest(ctx, actorOf(request), request.params.id),
-  );
-
-  const step = (
-    name: string,
-    access: typeof readRule,
-    docs: { summary: string; description?: string },
-  ) => ({
-    url: `/api/v1/report-requests/:id/${name}`,
-    access,
-    resource,
-    tags,
-    ...docs,
-    response: RequestDetailSchema,
-    read: service.getRequest,
+      { additionalProperties: false },
+    ),
+    run: service.openRequest,
   });
 
-  stepRoute(app, ctx, {
-    ...step('answer', readRule, {
-      summary: 'Answer a report request (users of the organization asked)',
-      description:
-        'From open to answered. answers, when given, are one per question in order; documents ' +
-        "must be your organization's (422 unknown_documents naming the others). An answer after " +
-        'the due date is taken; the duty check records the lateness. Officers cannot answer (403).',
-    }),
+  listRoutes(app, ctx, requests, {
+    summary:
+      "List report requests, newest first (all in the Cloud Office; else your organization's)",
+    csvSummary: 'The report requests as CSV (same filters as the list, every row)',
+    filter: Filter,
+    item: RequestSummarySchema,
+    list: service.listRequests,
+    csvName: 'report-requests',
+    csvHeader: CSV_HEADER,
+    csvRow: (r) => [
+      r.id,
+      r.organization.id,
+      r.organization.name,
+      r.incidentId,
+      r.subject,
+      r.status,
+      r.dueAt,
+      r.overdue ? 'true' : 'false',
+      r.requestedAt,
+      r.answeredAt,
+      r.escalationStep,
+    ],
+  });
+
+  getRoute(
+    app,
+    ctx,
+    requests,
+    'One report request: its questions, answer, escalations and your next steps',
+  );
+
+  stepRoute(app, ctx, requests, {
+    name: 'answer',
+    access: readersRule,
+    summary: 'Answer a report request (users of the organization asked)',
+    description:
+      'From open to answered. answers, when given, are one per question in order; documents ' +
+      "must be your organization's (422 unknown_documents naming the others). An answer after " +
+      'the due date is taken; the duty check records the lateness. Officers cannot answer (403).',
     body: Type.Object(
       {
         text: Text(20000, 'The answer'),
@@ -237,18 +179,18 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     run: service.answerRequest,
   });
 
-  stepRoute(app, ctx, {
-    ...step('accept', officerRule, {
-      summary: 'Accept the answer (power request_incident_report): answered to accepted',
-    }),
+  stepRoute(app, ctx, requests, {
+    name: 'accept',
+    access: officerRule,
+    summary: 'Accept the answer (power request_incident_report): answered to accepted',
     body: OptionalNoteBody('A note to the organization'),
     run: service.acceptRequest,
   });
 
-  stepRoute(app, ctx, {
-    ...step('return', officerRule, {
-      summary: 'Return the answer for more, with a new due date: answered to open',
-    }),
+  stepRoute(app, ctx, requests, {
+    name: 'return',
+    access: officerRule,
+    summary: 'Return the answer for more, with a new due date: answered to open',
     body: Type.Object(
       {
         note: Text(5000, 'What more is needed'),
@@ -259,8 +201,10 @@ export const reportRequestRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }>
     run: service.returnRequest,
   });
 
-  stepRoute(app, ctx, {
-    ...step('withdraw', officerRule, { summary: 'Withdraw an open request: open to withdrawn' }),
+  stepRoute(app, ctx, requests, {
+    name: 'withdraw',
+    access: officerRule,
+    summary: 'Withdraw an open request: open to withdrawn',
     body: NoteBody('Why it is withdrawn'),
     run: service.withdrawRequest,
   });

@@ -4,10 +4,8 @@ import type { AppContext } from '../../context.js';
 import type { Page } from '../../db/pagination.js';
 import type { Database, ReportRequestsTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { holdersOf } from '../accreditation/recipients.js';
 import { documentRefs, type DocRef } from '../documents/repo.js';
-import { isOfficeStaff, positionFor, type Actor, type RequestContext } from '../identity/actor.js';
-import type { EventType } from '../notifications/events.js';
+import { positionFor, type Actor, type RequestContext } from '../identity/actor.js';
 import { dayOf } from '../office/positions.js';
 import * as repo from './requests-repo.js';
 import {
@@ -22,15 +20,17 @@ import {
   type RequestStatus,
 } from './requests-workflow.js';
 import {
-  checkAddressee,
   checkDocuments,
+  checkNew,
   inputRefused,
   inTransaction as stepTransaction,
+  officerEmails,
   recordStep,
   responderEmails,
-  stepRefused,
+  takeStep,
+  visibleTo,
+  type StepEffect,
 } from './steps.js';
-import type { TimelineType } from './timeline.js';
 
 /**
  * Incident-report requests (issue 7, item 4). Every step is one transaction: the request row
@@ -107,19 +107,6 @@ export async function requestsOfIncident(
   );
 }
 
-/** The officer who asked, while active; else every holder of the power to ask today. */
-async function requesterEmails(
-  db: Kysely<Database>,
-  userId: string | null,
-  day: string,
-): Promise<string[]> {
-  if (userId !== null) {
-    const user = await repo.findUser(db, userId);
-    if (user?.status === 'active') return [user.email];
-  }
-  return holdersOf(db, REQUEST_POWER, day);
-}
-
 function inTransaction<T>(ctx: AppContext, work: (trx: Kysely<Database>) => Promise<T>) {
   return stepTransaction(ctx, changedMeanwhile, work);
 }
@@ -135,11 +122,6 @@ async function load(db: Kysely<Database>, id: string): Promise<repo.RequestListR
   const row = await repo.findRequest(db, id);
   if (!row) throw AppError.notFound(`There is no report request ${JSON.stringify(id)}.`);
   return row;
-}
-
-/** Who sees what: officers every request; others their own organization's. */
-function scope(actor: Actor, filter: repo.RequestFilter): repo.RequestFilter {
-  return isOfficeStaff(actor) ? filter : { ...filter, organizationId: actor.organizationId };
 }
 
 export interface OpenRequestInput {
@@ -159,13 +141,7 @@ export async function openRequest(
 ): Promise<string> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const { problems, incident } = await checkAddressee(
-    ctx.db,
-    input.organizationId,
-    input.incidentId,
-  );
-  const due = checkDueAt(input.dueAt, now);
-  if (!due.ok) problems.push(due.problem);
+  const { problems, incident, due } = await checkNew(ctx.db, input, now);
   const questions = input.questions.map((q) => q.trim());
   questions.forEach((q, index) => {
     if (q === '')
@@ -260,7 +236,7 @@ export async function listRequests(
   page?: Page,
 ): Promise<{ items: RequestSummary[]; total: number }> {
   const now = ctx.clock.now();
-  const result = await repo.listRequests(ctx.db, scope(actor, filter), now.toISOString(), page);
+  const result = await repo.listRequests(ctx.db, visibleTo(actor, filter), now.toISOString(), page);
   return { items: result.items.map((row) => presentRequestSummary(row, now)), total: result.total };
 }
 
@@ -305,20 +281,9 @@ export async function getRequest(
   };
 }
 
-interface StepEffect {
-  set: Omit<Partial<ReportRequestsTable>, 'id' | 'revision'>;
-  timeline: TimelineType;
-  event: EventType;
-  data: Record<string, unknown>;
-  recipients: (trx: Kysely<Database>) => Promise<string[]>;
-  subject: string;
-  text: string;
-}
-
 /**
- * One step on a request: the state machine first (409 from the wrong state, 403 for the wrong
- * person), then `prepare` checks the step's input and says what it changes; then the change, the
- * timeline, the event, the e-mail and the audit event commit together.
+ * One step on a request: the workflow's check, then `prepare` checks the step's input and says
+ * what it changes; see `takeStep`.
  */
 async function step(
   ctx: AppContext,
@@ -326,56 +291,29 @@ async function step(
   id: string,
   action: RequestAction,
   context: RequestContext,
-  prepare: (row: repo.RequestListRow, at: string) => Promise<StepEffect>,
+  prepare: (
+    row: repo.RequestListRow,
+    at: string,
+  ) => Promise<StepEffect<Omit<Partial<ReportRequestsTable>, 'id' | 'revision'>>>,
 ): Promise<void> {
   const row = await load(ctx.db, id);
-  const checked = requestTransition(
-    { status: row.status, organizationId: row.organization_id },
-    action,
+  await takeStep(ctx, {
     actor,
-  );
-  if (!checked.ok) throw stepRefused(checked);
-  const at = ctx.clock.now().toISOString();
-  const effect = await prepare(row, at);
-  await inTransaction(ctx, async (trx) => {
-    const written = await repo.updateRequest(
-      trx,
-      id,
-      { revision: row.revision, status: row.status },
-      { ...effect.set, status: checked.to, updated_at: at },
-    );
-    if (!written) throw changedMeanwhile();
-    await recordStep(ctx, trx, {
+    context,
+    power: REQUEST_POWER,
+    target: { type: 'report_request', id },
+    name: action,
+    row,
+    checked: requestTransition(
+      { status: row.status, organizationId: row.organization_id },
+      action,
       actor,
-      power: REQUEST_POWER,
-      at,
-      timeline:
-        row.incident_id === null
-          ? null
-          : {
-              incidentId: row.incident_id,
-              type: effect.timeline,
-              data: { requestId: id, subject: row.subject, status: checked.to, ...effect.data },
-            },
-      event: {
-        type: effect.event,
-        data: {
-          id,
-          organizationId: row.organization_id,
-          incidentId: row.incident_id,
-          status: checked.to,
-          ...effect.data,
-        },
-      },
-      mail: { recipients: effect.recipients, subject: effect.subject, text: effect.text },
-      audit: {
-        power: checked.row.by.kind === 'power' ? checked.row.by.power : undefined,
-        action: `report_request.${action}`,
-        target: { type: 'report_request', id },
-        summary: { before: { status: row.status }, after: { status: checked.to, ...effect.data } },
-        requestId: context.requestId,
-      },
-    });
+    ),
+    changedMeanwhile,
+    prepare: (at) => prepare(row, at),
+    update: repo.updateRequest,
+    timeline: { requestId: id, subject: row.subject },
+    event: { id, organizationId: row.organization_id, incidentId: row.incident_id },
   });
 }
 
@@ -418,7 +356,8 @@ export function answerRequest(
       timeline: 'request_answered',
       event: 'report_request.answered',
       data: { answeredAt: at, late, documents: documentIds.length },
-      recipients: (trx) => requesterEmails(trx, row.requested_by_user_id, dayOf(new Date(at))),
+      recipients: (trx) =>
+        officerEmails(trx, row.requested_by_user_id, REQUEST_POWER, dayOf(new Date(at))),
       subject: `report request answered: ${row.subject}`,
       text: `${row.organization_name} answered the report request "${row.subject}"${late ? ` after its due date (${row.due_at})` : ''}. Accept the answer or return it in the portal.`,
     };

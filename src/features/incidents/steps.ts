@@ -3,21 +3,27 @@ import type { AppContext } from '../../context.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Database } from '../../db/schema.js';
 import { AppError, type ProblemIssue } from '../../errors.js';
-import { organizationEmails } from '../accreditation/recipients.js';
+import { holdersOf, organizationEmails } from '../accreditation/recipients.js';
 import { recordAuditEvent, type AuditSummary } from '../audit/service.js';
 import { foreignDocuments } from '../documents/repo.js';
-import { auditActor, isOfficeStaff, positionFor, type Actor } from '../identity/actor.js';
+import {
+  auditActor,
+  isOfficeStaff,
+  positionFor,
+  type Actor,
+  type RequestContext,
+} from '../identity/actor.js';
 import type { Role } from '../identity/roles.js';
 import { emitEvent, type EventType } from '../notifications/events.js';
 import type { Power } from '../office/positions.js';
 import { enqueueEmail } from '../outbox/service.js';
 import * as lookups from './requests-repo.js';
-import type { InputProblem } from './requests-workflow.js';
+import { checkDueAt, type InputProblem } from './requests-workflow.js';
 import { appendTimeline, type TimelineType } from './timeline.js';
 
 /**
  * What report requests and response actions share: whom they are addressed to and who is told,
- * how input is refused, and how a step commits.
+ * who sees which, how input is refused, and how a step is checked and commits.
  */
 
 /** The roles of an organization told of a new request or action: those who answer for it. */
@@ -111,6 +117,21 @@ export async function checkAddressee(
   return { problems, incident };
 }
 
+/**
+ * The checks every new request or action takes first: its addressee and incident, then its due
+ * instant (problems in that order).
+ */
+export async function checkNew(
+  db: Kysely<Database>,
+  input: { organizationId: string; incidentId?: string; dueAt: string },
+  now: Date,
+) {
+  const { problems, incident } = await checkAddressee(db, input.organizationId, input.incidentId);
+  const due = checkDueAt(input.dueAt, now);
+  if (!due.ok) problems.push(due.problem);
+  return { problems, incident, due };
+}
+
 /** The organization's answering people, or everyone active there when it has none of those roles. */
 export async function responderEmails(
   db: Kysely<Database>,
@@ -118,6 +139,28 @@ export async function responderEmails(
 ): Promise<string[]> {
   const responders = await organizationEmails(db, organizationId, RESPONDER_ROLES);
   return responders.length > 0 ? responders : organizationEmails(db, organizationId);
+}
+
+/** The officer who asked or ordered, while active; else every holder of `power` on `day`. */
+export async function officerEmails(
+  db: Kysely<Database>,
+  userId: string | null,
+  power: Power,
+  day: string,
+): Promise<string[]> {
+  if (userId !== null) {
+    const user = await lookups.findUser(db, userId);
+    if (user?.status === 'active') return [user.email];
+  }
+  return holdersOf(db, power, day);
+}
+
+/** Who sees what: officers every record; others their own organization's. */
+export function visibleTo<Filter extends { organizationId?: string }>(
+  actor: Actor,
+  filter: Filter,
+): Filter {
+  return isOfficeStaff(actor) ? filter : { ...filter, organizationId: actor.organizationId };
 }
 
 /** Queues one e-mail to each recipient, once each, in the step's transaction. */
@@ -236,4 +279,104 @@ export async function recordStep(
     },
     ctx.clock,
   );
+}
+
+/** What a step changes and leaves behind, as the step says once it has checked its input. */
+export interface StepEffect<Set> {
+  /** The columns the step writes, besides the status and updated_at. */
+  set: Set;
+  timeline: TimelineType;
+  event: EventType;
+  /** The step's own data, in its timeline entry, its event and its audit summary. */
+  data: Record<string, unknown>;
+  /** Work of the step inside its transaction, before the timeline (a progress entry, a suspension). */
+  within?: (trx: Kysely<Database>) => Promise<void>;
+  /** Whom to e-mail, or null for nobody. */
+  recipients: ((trx: Kysely<Database>) => Promise<string[]>) | null;
+  subject: string;
+  text: string;
+}
+
+/** A workflow's answer to a step: the status it moves to and by whose rule, or a refusal. */
+type CheckedStep<Status> =
+  | {
+      ok: true;
+      to: Status;
+      row: { by: { kind: 'power'; power: Power } | { kind: 'asked' | 'ordered' } };
+    }
+  | { ok: false; code: string; message: string };
+
+/**
+ * One step on a request or an action: the workflow's refusal first (409 from the wrong state, 403
+ * for the wrong person), then `prepare` checks the step's input and says what it changes; then
+ * the row (written only if nobody changed it since it was read), the step's own work, the
+ * timeline, the event, the e-mail and the audit event commit together.
+ */
+export async function takeStep<Status extends string, Set extends object>(
+  ctx: AppContext,
+  step: {
+    actor: Actor;
+    context: RequestContext;
+    /** The power of the kind of record, for the timeline's post. */
+    power: Power;
+    target: { type: string; id: string };
+    /** The step's name, the last part of its audit action. */
+    name: string;
+    row: { status: Status; revision: number; incident_id: string | null };
+    checked: CheckedStep<Status>;
+    changedMeanwhile: () => AppError;
+    prepare: (at: string) => Promise<StepEffect<Set>>;
+    /** The conditional write of the row: false when it is no longer at `read`. */
+    update: (
+      trx: Kysely<Database>,
+      id: string,
+      read: { revision: number; status: Status },
+      set: Set & { status: Status; updated_at: string },
+    ) => Promise<boolean>;
+    /** What the timeline entry and the event say of the record, before the status and the data. */
+    timeline: Record<string, unknown>;
+    event: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { actor, row, checked, target } = step;
+  if (!checked.ok) throw stepRefused(checked);
+  const at = ctx.clock.now().toISOString();
+  const effect = await step.prepare(at);
+  await inTransaction(ctx, step.changedMeanwhile, async (trx) => {
+    const written = await step.update(
+      trx,
+      target.id,
+      { revision: row.revision, status: row.status },
+      { ...effect.set, status: checked.to, updated_at: at },
+    );
+    if (!written) throw step.changedMeanwhile();
+    if (effect.within) await effect.within(trx);
+    await recordStep(ctx, trx, {
+      actor,
+      power: step.power,
+      at,
+      timeline:
+        row.incident_id === null
+          ? null
+          : {
+              incidentId: row.incident_id,
+              type: effect.timeline,
+              data: { ...step.timeline, status: checked.to, ...effect.data },
+            },
+      event: {
+        type: effect.event,
+        data: { ...step.event, status: checked.to, ...effect.data },
+      },
+      mail: effect.recipients
+        ? { recipients: effect.recipients, subject: effect.subject, text: effect.text }
+        : null,
+      audit: {
+        power: checked.row.by.kind === 'power' ? checked.row.by.power : undefined,
+        action: `${target.type}.${step.name}`,
+        target,
+        summary: { before: { status: row.status }, after: { status: checked.to, ...effect.data } },
+        requestId: step.context.requestId,
+      },
+    });
+  });
 }
