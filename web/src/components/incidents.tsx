@@ -1,24 +1,39 @@
-import { useRef, useState } from 'react';
-import { ApiError } from '../api';
-import type {
-  ActionKind,
-  ActionStatus,
-  DocRef,
-  IncidentStatus,
-  RequestStatus,
-  Severity,
+import { Fragment, useRef, useState, type ReactNode } from 'react';
+import { ApiError, type Query } from '../api';
+import {
+  instantToLocal,
+  localToInstant,
+  type ActionKind,
+  type ActionStatus,
+  type ActionSummary,
+  type DocRef,
+  type IncidentStatus,
+  type RequestStatus,
+  type RequestSummary,
+  type Severity,
 } from '../incidents-api';
 import { documentContentPath, uploadDocument } from '../offerings-api';
 import type { BreachStatus } from '../oversight-api';
 import { formatDateTime } from '../display';
+import { Link } from '../router';
 import { format, strings } from '../strings';
-import { fieldId, type FormProblem } from './forms';
-import { Tag } from './lists';
+import { TextField, fieldId, type Bound, type FormProblem } from './forms';
+import { DataTable, Tag } from './lists';
+import { Page } from './Page';
+import {
+  CsvLink,
+  EmptyNotice,
+  FilterBar,
+  PagedResults,
+  unfiltered,
+  type PagedSearch,
+} from './search';
 
 /**
  * What the pages of issue 7 (incidents, report requests, response actions, breaches) show alike:
- * the status and severity tags, who did something, a due date, the documents of a record and the
- * field that attaches evidence to an entry.
+ * the status and severity tags, who did something, a due date, the documents of a record, the
+ * field that attaches evidence to an entry, the tables of requests and actions, and the frame of
+ * their list pages.
  */
 
 function severityTone(severity: Severity) {
@@ -88,6 +103,37 @@ export function DueDate({ at, overdue }: { at: string; overdue: boolean }) {
       <OverdueTag overdue={overdue} />
     </>
   );
+}
+
+/** A due date a week from now, on the user's own clock, as a `datetime-local` value. */
+export function inAWeek(): string {
+  return instantToLocal(new Date(Date.now() + 7 * 86_400_000));
+}
+
+/** A due date typed on the user's own clock (a form's `dueAt` field). */
+export function DueAtField({
+  form,
+  label,
+  error,
+  ...bound
+}: Bound & { form: string; label: string; error: string | undefined }) {
+  return (
+    <TextField
+      form={form}
+      label={label}
+      hint={strings.incLocalTimeHint}
+      type="datetime-local"
+      className="input input-date"
+      error={error}
+      {...bound}
+    />
+  );
+}
+
+/** A form's problems, with one for a due date that was typed but is not a date. */
+export function checkDueAt(found: Record<string, string>, dueAt: string): Record<string, string> {
+  if (dueAt && !localToInstant(dueAt)) found.dueAt = strings.incDateTimeInvalid;
+  return found;
 }
 
 /** A time span in days, hours and minutes ("2 h 5 min"). */
@@ -251,5 +297,181 @@ export function EvidenceField({
         {busy ? strings.working : strings.incEvidenceUpload}
       </button>
     </fieldset>
+  );
+}
+
+/** The columns of a table of report requests; the organization's only for whoever sees many. */
+export function requestColumns(showOrganization: boolean): string[] {
+  return [
+    strings.reqSubject,
+    ...(showOrganization ? [strings.organizationLabel] : []),
+    strings.statusLabel,
+    strings.reqDueAt,
+    strings.reqRequestedAt,
+  ];
+}
+
+/** A report request as a row of a table with `requestColumns`, linking to its page. */
+export function RequestRow({
+  request,
+  showOrganization,
+}: {
+  request: RequestSummary;
+  showOrganization: boolean;
+}) {
+  return (
+    <tr>
+      <td>
+        <Link to={`/report-requests/${request.id}`}>{request.subject}</Link>
+      </td>
+      {showOrganization && <td>{request.organization.name}</td>}
+      <td>
+        <RequestStatusTag status={request.status} />
+      </td>
+      <td>
+        <DueDate at={request.dueAt} overdue={request.overdue} />
+      </td>
+      <td>{formatDateTime(request.requestedAt)}</td>
+    </tr>
+  );
+}
+
+/** A table of requests, each linking to its page. */
+export function RequestTable({
+  requests,
+  label,
+  showOrganization = false,
+}: {
+  requests: readonly RequestSummary[];
+  label: string;
+  showOrganization?: boolean;
+}) {
+  return (
+    <DataTable label={label} columns={requestColumns(showOrganization)}>
+      {requests.map((request) => (
+        <RequestRow key={request.id} request={request} showOrganization={showOrganization} />
+      ))}
+    </DataTable>
+  );
+}
+
+/** The columns of a table of response actions; the organization's only for whoever sees many. */
+export function actionColumns(showOrganization: boolean): string[] {
+  return [
+    strings.actKind,
+    ...(showOrganization ? [strings.organizationLabel] : []),
+    strings.statusLabel,
+    strings.actDueAt,
+    strings.actOwner,
+  ];
+}
+
+/** A response action as a row of a table with `actionColumns`, linking to its page. */
+export function ActionRow({
+  action,
+  showOrganization,
+}: {
+  action: ActionSummary;
+  showOrganization: boolean;
+}) {
+  return (
+    <tr>
+      <td>
+        <Link to={`/response-actions/${action.id}`}>{actionKindName(action.kind)}</Link>
+        <span className="block secondary-text">{action.description}</span>
+      </td>
+      {showOrganization && <td>{action.organization.name}</td>}
+      <td>
+        <ActionStatusTag status={action.status} />
+      </td>
+      <td>
+        <DueDate at={action.dueAt} overdue={action.overdue} />
+      </td>
+      <td>{action.owner ? action.owner.name : strings.none}</td>
+    </tr>
+  );
+}
+
+/** A table of response actions, each linking to its page. */
+export function ActionTable({
+  actions,
+  label,
+  showOrganization = false,
+}: {
+  actions: readonly ActionSummary[];
+  label: string;
+  showOrganization?: boolean;
+}) {
+  return (
+    <DataTable label={label} columns={actionColumns(showOrganization)}>
+      {actions.map((action) => (
+        <ActionRow key={action.id} action={action} showOrganization={showOrganization} />
+      ))}
+    </DataTable>
+  );
+}
+
+/**
+ * A list page of incidents, report requests or response actions: what the user may start, the
+ * filter, the link to the CSV twin of the filtered list, and its pages. `empty` is said when
+ * nothing is there before any filter is applied.
+ */
+export function IncidentListPage<T extends { id: string }, F extends Record<string, string>>({
+  title,
+  intro,
+  start,
+  searchLabel,
+  filters,
+  paged,
+  noFilter,
+  csvPath,
+  csvQuery,
+  empty,
+  columns,
+  row,
+}: {
+  title: string;
+  intro: string;
+  start: ReactNode;
+  searchLabel: string;
+  filters: ReactNode;
+  paged: PagedSearch<T, F>;
+  noFilter: F;
+  csvPath: string;
+  csvQuery: (filter: F) => Query;
+  empty: string;
+  columns: readonly string[];
+  row: (item: T) => ReactNode;
+}) {
+  const nothing = paged.shown?.total === 0 && unfiltered(paged.applied, noFilter);
+  return (
+    <Page title={title} intro={intro}>
+      {start}
+      <FilterBar label={searchLabel} submitLabel={strings.search} onApply={paged.apply}>
+        {filters}
+      </FilterBar>
+      <CsvLink path={csvPath} query={csvQuery(paged.applied)} label={strings.incDownloadCsv} />
+      {nothing && <EmptyNotice>{empty}</EmptyNotice>}
+      <PagedResults paged={paged} label={title}>
+        {(items) => (
+          <>
+            <thead>
+              <tr>
+                {columns.map((column) => (
+                  <th key={column} scope="col">
+                    {column}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody aria-busy={paged.list.loading}>
+              {items.map((item) => (
+                <Fragment key={item.id}>{row(item)}</Fragment>
+              ))}
+            </tbody>
+          </>
+        )}
+      </PagedResults>
+    </Page>
   );
 }

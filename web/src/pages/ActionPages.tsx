@@ -15,22 +15,18 @@ import {
 import { Fact, Tag } from '../components/lists';
 import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
 import {
+  ActionRow,
   ActionStatusTag,
   DueDate,
   DocumentList,
   EvidenceField,
+  IncidentListPage,
+  actionColumns,
   actionKindName,
   byWhom,
   YES_NO_ANY,
 } from '../components/incidents';
-import {
-  CsvLink,
-  EmptyNotice,
-  FilterBar,
-  PagedResults,
-  unfiltered,
-  usePagedSearch,
-} from '../components/search';
+import { usePagedSearch } from '../components/search';
 import { formatDateTime } from '../display';
 import {
   ACTION_KINDS,
@@ -80,88 +76,59 @@ export function ActionsPage() {
     actionQuery,
     PAGE_SIZE,
   );
-  const { search, applied } = paged;
+  const { search } = paged;
   const form = 'action-filter';
-  const empty = paged.shown?.total === 0 && unfiltered(applied, NO_ACTION_FILTER);
   return (
-    <Page
+    <IncidentListPage
       title={strings.actListTitle}
       intro={office ? strings.actListIntroOffice : strings.actListIntro}
-    >
-      {hasPower(me, 'order_response_action') && (
-        <FormBehindButton label={strings.actNewButton} className="button">
-          {(close) => (
-            <OrderActionForm
-              onCancel={close}
-              onDone={(message, id) => navigate(`/response-actions/${id}`, { flash: message })}
-            />
-          )}
-        </FormBehindButton>
-      )}
-      <FilterBar label={strings.actSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
-        <SelectField
-          form={form}
-          label={strings.statusLabel}
-          options={optionsWithBlank(
-            strings.incAnyStatus,
-            ACTION_STATUSES,
-            (status) => strings.actStatuses[status] ?? status,
-          )}
-          {...search.bind('status')}
-        />
-        <SelectField
-          form={form}
-          label={strings.actKind}
-          options={optionsWithBlank(strings.actAnyKind, ACTION_KINDS, actionKindName)}
-          {...search.bind('kind')}
-        />
-        <SelectField
-          form={form}
-          label={strings.reqOverdueFilter}
-          options={YES_NO_ANY}
-          {...search.bind('overdue')}
-        />
-      </FilterBar>
-      <CsvLink
-        path={RESPONSE_ACTIONS}
-        query={actionQuery(applied)}
-        label={strings.incDownloadCsv}
-      />
-      {empty && <EmptyNotice>{office ? strings.actEmptyOffice : strings.actEmpty}</EmptyNotice>}
-      <PagedResults paged={paged} label={strings.actListTitle}>
-        {(items) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{strings.actKind}</th>
-                {office && <th scope="col">{strings.organizationLabel}</th>}
-                <th scope="col">{strings.statusLabel}</th>
-                <th scope="col">{strings.actDueAt}</th>
-                <th scope="col">{strings.actOwner}</th>
-              </tr>
-            </thead>
-            <tbody aria-busy={paged.list.loading}>
-              {items.map((action) => (
-                <tr key={action.id}>
-                  <td>
-                    <Link to={`/response-actions/${action.id}`}>{actionKindName(action.kind)}</Link>
-                    <span className="block secondary-text">{action.description}</span>
-                  </td>
-                  {office && <td>{action.organization.name}</td>}
-                  <td>
-                    <ActionStatusTag status={action.status} />
-                  </td>
-                  <td>
-                    <DueDate at={action.dueAt} overdue={action.overdue} />
-                  </td>
-                  <td>{action.owner ? action.owner.name : strings.none}</td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
-      </PagedResults>
-    </Page>
+      start={
+        hasPower(me, 'order_response_action') && (
+          <FormBehindButton label={strings.actNewButton} className="button">
+            {(close) => (
+              <OrderActionForm
+                onCancel={close}
+                onDone={(message, id) => navigate(`/response-actions/${id}`, { flash: message })}
+              />
+            )}
+          </FormBehindButton>
+        )
+      }
+      searchLabel={strings.actSearchLabel}
+      filters={
+        <>
+          <SelectField
+            form={form}
+            label={strings.statusLabel}
+            options={optionsWithBlank(
+              strings.incAnyStatus,
+              ACTION_STATUSES,
+              (status) => strings.actStatuses[status] ?? status,
+            )}
+            {...search.bind('status')}
+          />
+          <SelectField
+            form={form}
+            label={strings.actKind}
+            options={optionsWithBlank(strings.actAnyKind, ACTION_KINDS, actionKindName)}
+            {...search.bind('kind')}
+          />
+          <SelectField
+            form={form}
+            label={strings.reqOverdueFilter}
+            options={YES_NO_ANY}
+            {...search.bind('overdue')}
+          />
+        </>
+      }
+      paged={paged}
+      noFilter={NO_ACTION_FILTER}
+      csvPath={RESPONSE_ACTIONS}
+      csvQuery={actionQuery}
+      empty={office ? strings.actEmptyOffice : strings.actEmpty}
+      columns={actionColumns(office)}
+      row={(action) => <ActionRow action={action} showOrganization={office} />}
+    />
   );
 }
 

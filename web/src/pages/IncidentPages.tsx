@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type ReactNode, type SubmitEvent } from 'react';
 import { hasPower, isOfficeStaff, may } from '../access';
 import { type Me, type Organization, type Page as ListPage, type Query, type User } from '../api';
 import {
@@ -14,31 +14,28 @@ import {
   useFields,
   useSubmit,
   optionsWithBlank,
+  type Bound,
 } from '../components/forms';
 import {
-  ActionStatusTag,
-  DueDate,
+  ActionTable,
+  DueAtField,
   DocumentList,
   EvidenceField,
+  IncidentListPage,
   IncidentStatusTag,
   OverdueTag,
-  RequestStatusTag,
+  RequestTable,
   SeverityTag,
   actionKindName,
   byWhom,
+  checkDueAt,
   formatDelay,
+  inAWeek,
   YES_NO_ANY,
 } from '../components/incidents';
 import { DataTable, Fact, Tag } from '../components/lists';
 import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
-import {
-  CsvLink,
-  EmptyNotice,
-  FilterBar,
-  PagedResults,
-  unfiltered,
-  usePagedSearch,
-} from '../components/search';
+import { usePagedSearch } from '../components/search';
 import { formatDateTime } from '../display';
 import {
   ACTION_KINDS,
@@ -49,16 +46,13 @@ import {
   TRANSITION_ACTIONS,
   incidentPath,
   incidentsApi,
-  instantToLocal,
   localToInstant,
   type ActionKind,
-  type ActionSummary,
   type DocRef,
   type IncidentDetail,
   type IncidentStatus,
   type IncidentSummary,
   type RequestDetail,
-  type RequestSummary,
   type Severity,
   type TimelineEvent,
 } from '../incidents-api';
@@ -105,95 +99,96 @@ export function IncidentsPage() {
     incidentQuery,
     PAGE_SIZE,
   );
-  const { search, applied } = paged;
+  const { search } = paged;
   const form = 'incident-filter';
-  const empty = paged.shown?.total === 0 && unfiltered(applied, NO_INCIDENT_FILTER);
   return (
-    <Page
+    <IncidentListPage
       title={strings.incListTitle}
       intro={office ? strings.incListIntroOffice : strings.incListIntro}
-    >
-      {may.reportIncident(me) && (
-        <p className="button-row">
-          <Link to="/incidents/new" className="button">
-            {strings.incReportLink}
-          </Link>
-        </p>
+      start={
+        may.reportIncident(me) && (
+          <p className="button-row">
+            <Link to="/incidents/new" className="button">
+              {strings.incReportLink}
+            </Link>
+          </p>
+        )
+      }
+      searchLabel={strings.incSearchLabel}
+      filters={
+        <>
+          <TextField
+            form={form}
+            label={strings.incTitleSearch}
+            type="search"
+            {...search.bind('q')}
+          />
+          <SelectField
+            form={form}
+            label={strings.statusLabel}
+            options={optionsWithBlank(
+              strings.incAnyStatus,
+              INCIDENT_STATUSES,
+              (status) => strings.incStatuses[status] ?? status,
+            )}
+            {...search.bind('status')}
+          />
+          <SelectField
+            form={form}
+            label={strings.incSeverity}
+            options={optionsWithBlank(
+              strings.incAnySeverity,
+              SEVERITIES,
+              (severity) => strings.incSeverities[severity] ?? severity,
+            )}
+            {...search.bind('severity')}
+          />
+          <SelectField
+            form={form}
+            label={strings.incLateFilter}
+            options={YES_NO_ANY}
+            {...search.bind('late')}
+          />
+        </>
+      }
+      paged={paged}
+      noFilter={NO_INCIDENT_FILTER}
+      csvPath={INCIDENTS}
+      csvQuery={incidentQuery}
+      empty={office ? strings.incEmptyOffice : strings.incEmpty}
+      columns={[
+        strings.incTitle,
+        ...(office ? [strings.organizationLabel] : []),
+        strings.statusLabel,
+        strings.incSeverity,
+        strings.incReportedAt,
+        strings.incDelay,
+      ]}
+      row={(incident) => (
+        <tr>
+          <td>
+            <Link to={`/incidents/${incident.id}`}>{incident.title}</Link>
+          </td>
+          {office && <td>{incident.organization.name}</td>}
+          <td>
+            <IncidentStatusTag status={incident.status} />
+          </td>
+          <td>
+            <SeverityTag severity={incident.severity} />
+          </td>
+          <td>{formatDateTime(incident.reportedAt)}</td>
+          <td>
+            {formatDelay(incident.reportingDelaySeconds)}
+            {incident.late && (
+              <>
+                {' '}
+                <Tag tone="bad">{strings.incLate}</Tag>
+              </>
+            )}
+          </td>
+        </tr>
       )}
-      <FilterBar label={strings.incSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
-        <TextField form={form} label={strings.incTitleSearch} type="search" {...search.bind('q')} />
-        <SelectField
-          form={form}
-          label={strings.statusLabel}
-          options={optionsWithBlank(
-            strings.incAnyStatus,
-            INCIDENT_STATUSES,
-            (status) => strings.incStatuses[status] ?? status,
-          )}
-          {...search.bind('status')}
-        />
-        <SelectField
-          form={form}
-          label={strings.incSeverity}
-          options={optionsWithBlank(
-            strings.incAnySeverity,
-            SEVERITIES,
-            (severity) => strings.incSeverities[severity] ?? severity,
-          )}
-          {...search.bind('severity')}
-        />
-        <SelectField
-          form={form}
-          label={strings.incLateFilter}
-          options={YES_NO_ANY}
-          {...search.bind('late')}
-        />
-      </FilterBar>
-      <CsvLink path={INCIDENTS} query={incidentQuery(applied)} label={strings.incDownloadCsv} />
-      {empty && <EmptyNotice>{office ? strings.incEmptyOffice : strings.incEmpty}</EmptyNotice>}
-      <PagedResults paged={paged} label={strings.incListTitle}>
-        {(items) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{strings.incTitle}</th>
-                {office && <th scope="col">{strings.organizationLabel}</th>}
-                <th scope="col">{strings.statusLabel}</th>
-                <th scope="col">{strings.incSeverity}</th>
-                <th scope="col">{strings.incReportedAt}</th>
-                <th scope="col">{strings.incDelay}</th>
-              </tr>
-            </thead>
-            <tbody aria-busy={paged.list.loading}>
-              {items.map((incident) => (
-                <tr key={incident.id}>
-                  <td>
-                    <Link to={`/incidents/${incident.id}`}>{incident.title}</Link>
-                  </td>
-                  {office && <td>{incident.organization.name}</td>}
-                  <td>
-                    <IncidentStatusTag status={incident.status} />
-                  </td>
-                  <td>
-                    <SeverityTag severity={incident.severity} />
-                  </td>
-                  <td>{formatDateTime(incident.reportedAt)}</td>
-                  <td>
-                    {formatDelay(incident.reportingDelaySeconds)}
-                    {incident.late && (
-                      <>
-                        {' '}
-                        <Tag tone="bad">{strings.incLate}</Tag>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
-      </PagedResults>
-    </Page>
+    />
   );
 }
 
@@ -716,8 +711,36 @@ export function IncidentPage({ id }: { id: string }) {
 
             <IncidentActions key={record.revision} incident={record} onDone={done} />
 
-            <RequestsSection incident={record} onDone={done} />
-            <ActionsSection incident={record} onDone={done} />
+            <FollowUpSection
+              id="incident-requests"
+              title={strings.incRequestsHeading}
+              none={strings.incRequestsNone}
+              count={record.requests.length}
+              table={<RequestTable requests={record.requests} label={strings.incRequestsHeading} />}
+              power="request_incident_report"
+              newLabel={strings.reqNewButton}
+              onDone={done}
+              incident={record}
+            >
+              {(onCancel, onCreated) => (
+                <RequestReportForm incident={record} onCancel={onCancel} onDone={onCreated} />
+              )}
+            </FollowUpSection>
+            <FollowUpSection
+              id="incident-response-actions"
+              title={strings.incActionsListHeading}
+              none={strings.incActionsNone}
+              count={record.actions.length}
+              table={<ActionTable actions={record.actions} label={strings.incActionsListHeading} />}
+              power="order_response_action"
+              newLabel={strings.actNewButton}
+              onDone={done}
+              incident={record}
+            >
+              {(onCancel, onCreated) => (
+                <OrderActionForm incident={record} onCancel={onCancel} onDone={onCreated} />
+              )}
+            </FollowUpSection>
 
             {record.breaches.length > 0 && (
               <Section id="incident-breaches" title={strings.incBreachesHeading}>
@@ -1116,78 +1139,49 @@ function TriageForm({
 
 // Requests and actions on the incident's page
 
-/** The requests made about this incident, and the form for asking for another report. */
-function RequestsSection({
-  incident,
+/**
+ * The requests or the actions about this incident, and, for an officer with the power and while
+ * the incident is open, the button that opens the form for another.
+ */
+function FollowUpSection({
+  id,
+  title,
+  none,
+  count,
+  table,
+  power,
+  newLabel,
   onDone,
+  incident,
+  children,
 }: {
-  incident: IncidentDetail;
+  id: string;
+  title: string;
+  none: string;
+  count: number;
+  table: ReactNode;
+  power: string;
+  newLabel: string;
   onDone: (message: string) => void;
+  incident: IncidentDetail;
+  children: (onCancel: () => void, onDone: (message: string) => void) => ReactNode;
 }) {
   const me = useMe();
-  const mayAsk = hasPower(me, 'request_incident_report') && incident.status !== 'closed';
+  const mayAdd = hasPower(me, power) && incident.status !== 'closed';
   return (
-    <Section id="incident-requests" title={strings.incRequestsHeading}>
-      {incident.requests.length === 0 ? (
-        <p>{strings.incRequestsNone}</p>
-      ) : (
-        <RequestTable requests={incident.requests} label={strings.incRequestsHeading} />
-      )}
-      {mayAsk && (
-        <FormBehindButton label={strings.reqNewButton}>
-          {(close) => (
-            <RequestReportForm
-              incident={incident}
-              onCancel={close}
-              onDone={(message) => {
-                close();
-                onDone(message);
-              }}
-            />
-          )}
+    <Section id={id} title={title}>
+      {count === 0 ? <p>{none}</p> : table}
+      {mayAdd && (
+        <FormBehindButton label={newLabel}>
+          {(close) =>
+            children(close, (message) => {
+              close();
+              onDone(message);
+            })
+          }
         </FormBehindButton>
       )}
     </Section>
-  );
-}
-
-/** A table of requests, each linking to its page. */
-export function RequestTable({
-  requests,
-  label,
-  showOrganization = false,
-}: {
-  requests: readonly RequestSummary[];
-  label: string;
-  showOrganization?: boolean;
-}) {
-  return (
-    <DataTable
-      label={label}
-      columns={[
-        strings.reqSubject,
-        ...(showOrganization ? [strings.organizationLabel] : []),
-        strings.statusLabel,
-        strings.reqDueAt,
-        strings.reqRequestedAt,
-      ]}
-    >
-      {requests.map((request) => (
-        <tr key={request.id}>
-          <td>
-            <Link to={`/report-requests/${request.id}`}>{request.subject}</Link>
-          </td>
-          {showOrganization && <td>{request.organization.name}</td>}
-          <td>
-            <RequestStatusTag status={request.status} />
-          </td>
-          <td>
-            <DueDate at={request.dueAt} overdue={request.overdue} />
-          </td>
-          <td>{formatDateTime(request.requestedAt)}</td>
-        </tr>
-      ))}
-    </DataTable>
   );
 }
 
@@ -1213,22 +1207,84 @@ function useOrganizationChoices(wanted: boolean): { value: string; label: string
     }));
 }
 
-/** A due date a week from now, on the user's own clock, as a `datetime-local` value. */
-function inAWeek(): string {
-  return instantToLocal(new Date(Date.now() + 7 * 86_400_000));
+/**
+ * What asking an organization for a report and ordering it to act have alike: the intro, the
+ * organization (the incident's, or chosen here when there is none), the fields of the one or the
+ * other, and a button to cancel.
+ */
+function FollowUpForm({
+  form,
+  title,
+  intro,
+  introAny,
+  incident,
+  submit,
+  labels,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  organizationHint,
+  organization,
+  children,
+}: {
+  form: string;
+  title: string;
+  /** The intro about an incident, naming its organization as `{organization}`. */
+  intro: string;
+  introAny: string;
+  incident: IncidentDetail | undefined;
+  submit: ReturnType<typeof useSubmit>;
+  labels: Record<string, string>;
+  submitLabel: string;
+  onSubmit: (event: SubmitEvent<HTMLFormElement>) => void;
+  onCancel: () => void;
+  organizationHint?: string;
+  organization: Bound;
+  children: ReactNode;
+}) {
+  const organizations = useOrganizationChoices(!incident);
+  return (
+    <FormPanel id={form} title={title}>
+      <p>{incident ? format(intro, { organization: incident.organization.name }) : introAny}</p>
+      <SubmitForm
+        id={form}
+        submit={submit}
+        labels={labels}
+        submitLabel={submitLabel}
+        actions={
+          <button type="button" className="button button-secondary" onClick={onCancel}>
+            {strings.cancel}
+          </button>
+        }
+        onSubmit={onSubmit}
+      >
+        {!incident && (
+          <SelectField
+            form={form}
+            label={strings.organizationLabel}
+            hint={organizationHint}
+            options={[{ value: '', label: strings.chooseOne }, ...organizations]}
+            error={submit.problem?.fields.organizationId}
+            {...organization}
+          />
+        )}
+        {children}
+      </SubmitForm>
+    </FormPanel>
+  );
+}
+
+/** What the report-request and response-action forms are given. */
+interface FollowUpFormProps {
+  /** The incident it is about; without one, about an organization chosen in the form. */
+  incident?: IncidentDetail;
+  onCancel: () => void;
+  /** Called once it is made, with what to tell the user and the new record's id. */
+  onDone: (message: string, id: string) => void;
 }
 
 /** An officer asks the reporting organization for a report about the incident. */
-export function RequestReportForm({
-  incident,
-  onCancel,
-  onDone,
-}: {
-  /** The incident it is about; without one, about a concern of an organization chosen here. */
-  incident?: IncidentDetail;
-  onCancel: () => void;
-  onDone: (message: string, id: string) => void;
-}) {
+export function RequestReportForm({ incident, onCancel, onDone }: FollowUpFormProps) {
   const form = 'request-report';
   const fields = useFields({
     organizationId: incident?.organization.id ?? '',
@@ -1237,7 +1293,6 @@ export function RequestReportForm({
       : '',
     dueAt: inAWeek(),
   });
-  const organizations = useOrganizationChoices(!incident);
   const [questions, setQuestions] = useState<string[]>(['']);
   const submit = useSubmit();
   const problem = submit.problem;
@@ -1251,212 +1306,109 @@ export function RequestReportForm({
     labels[`questions-${String(index)}`] = format(strings.reqQuestionN, { n: String(index + 1) });
   });
   const check = () => {
-    const found = missing(fields.values, ['organizationId', 'subject', 'dueAt']);
-    if (fields.values.dueAt && !localToInstant(fields.values.dueAt))
-      found.dueAt = strings.incDateTimeInvalid;
+    const found = checkDueAt(
+      missing(fields.values, ['organizationId', 'subject', 'dueAt']),
+      fields.values.dueAt,
+    );
     questions.forEach((question, index) => {
       if (question.trim() === '') found[`questions-${String(index)}`] = strings.errorRequired;
     });
     return found;
   };
   return (
-    <FormPanel id={form} title={strings.reqNewHeading}>
-      <p>
-        {incident
-          ? format(strings.reqNewIntro, { organization: incident.organization.name })
-          : strings.reqNewIntroAny}
-      </p>
-      <SubmitForm
-        id={form}
-        submit={submit}
-        labels={labels}
-        submitLabel={strings.reqNewSubmit}
-        actions={
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {strings.cancel}
-          </button>
+    <FollowUpForm
+      form={form}
+      title={strings.reqNewHeading}
+      intro={strings.reqNewIntro}
+      introAny={strings.reqNewIntroAny}
+      incident={incident}
+      submit={submit}
+      labels={labels}
+      submitLabel={strings.reqNewSubmit}
+      onCancel={onCancel}
+      organizationHint={strings.reqOrganizationHint}
+      organization={fields.bind('organizationId')}
+      onSubmit={submit.onSubmit(async () => {
+        let created: RequestDetail;
+        try {
+          created = await incidentsApi.openRequest({
+            organizationId: fields.values.organizationId,
+            ...(incident && { incidentId: incident.id }),
+            subject: fields.values.subject.trim(),
+            questions: questions.map((question) => question.trim()),
+            dueAt: localToInstant(fields.values.dueAt),
+          });
+        } catch (error) {
+          throw withNestedFields(error);
         }
-        onSubmit={submit.onSubmit(async () => {
-          let created: RequestDetail;
-          try {
-            created = await incidentsApi.openRequest({
-              organizationId: fields.values.organizationId,
-              ...(incident && { incidentId: incident.id }),
-              subject: fields.values.subject.trim(),
-              questions: questions.map((question) => question.trim()),
-              dueAt: localToInstant(fields.values.dueAt),
-            });
-          } catch (error) {
-            throw withNestedFields(error);
-          }
-          onDone(strings.reqOpened, created.id);
-        }, check)}
-      >
-        {!incident && (
-          <SelectField
-            form={form}
-            label={strings.organizationLabel}
-            hint={strings.reqOrganizationHint}
-            options={[{ value: '', label: strings.chooseOne }, ...organizations]}
-            error={problem?.fields.organizationId}
-            {...fields.bind('organizationId')}
-          />
-        )}
-        <TextField
-          form={form}
-          label={strings.reqSubject}
-          error={problem?.fields.subject}
-          {...fields.bind('subject')}
-        />
-        <fieldset className="list-fieldset" id={fieldId(form, 'questions')} tabIndex={-1}>
-          <legend className="list-legend">{strings.reqQuestions}</legend>
-          {problem?.fields.questions && (
-            <p className="field-error-message">
-              <span className="visually-hidden">{strings.errorPrefix} </span>
-              {problem.fields.questions}
-            </p>
-          )}
-          {questions.map((question, index) => (
-            <TextAreaField
-              key={index}
-              form={form}
-              name={`questions-${String(index)}`}
-              label={format(strings.reqQuestionN, { n: String(index + 1) })}
-              value={question}
-              error={problem?.fields[`questions-${String(index)}`]}
-              onChange={(event) =>
-                setQuestions(questions.map((old, at) => (at === index ? event.target.value : old)))
-              }
-            />
-          ))}
-          <div className="button-row">
-            {questions.length < 30 && (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => {
-                  setQuestions([...questions, '']);
-                  const next = fieldId(form, `questions-${String(questions.length)}`);
-                  window.setTimeout(() => document.getElementById(next)?.focus(), 0);
-                }}
-              >
-                {strings.reqAddQuestion}
-              </button>
-            )}
-            {questions.length > 1 && (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => setQuestions(questions.slice(0, -1))}
-              >
-                {strings.reqRemoveQuestion}
-              </button>
-            )}
-          </div>
-        </fieldset>
-        <TextField
-          form={form}
-          label={strings.reqDueAt}
-          hint={strings.incLocalTimeHint}
-          type="datetime-local"
-          className="input input-date"
-          error={problem?.fields.dueAt}
-          {...fields.bind('dueAt')}
-        />
-      </SubmitForm>
-    </FormPanel>
-  );
-}
-
-/** The actions ordered about this incident, and the form for ordering another. */
-function ActionsSection({
-  incident,
-  onDone,
-}: {
-  incident: IncidentDetail;
-  onDone: (message: string) => void;
-}) {
-  const me = useMe();
-  const mayOrder = hasPower(me, 'order_response_action') && incident.status !== 'closed';
-  return (
-    <Section id="incident-response-actions" title={strings.incActionsListHeading}>
-      {incident.actions.length === 0 ? (
-        <p>{strings.incActionsNone}</p>
-      ) : (
-        <ActionTable actions={incident.actions} label={strings.incActionsListHeading} />
-      )}
-      {mayOrder && (
-        <FormBehindButton label={strings.actNewButton}>
-          {(close) => (
-            <OrderActionForm
-              incident={incident}
-              onCancel={close}
-              onDone={(message) => {
-                close();
-                onDone(message);
-              }}
-            />
-          )}
-        </FormBehindButton>
-      )}
-    </Section>
-  );
-}
-
-/** A table of response actions, each linking to its page. */
-export function ActionTable({
-  actions,
-  label,
-  showOrganization = false,
-}: {
-  actions: readonly ActionSummary[];
-  label: string;
-  showOrganization?: boolean;
-}) {
-  return (
-    <DataTable
-      label={label}
-      columns={[
-        strings.actKind,
-        ...(showOrganization ? [strings.organizationLabel] : []),
-        strings.statusLabel,
-        strings.actDueAt,
-        strings.actOwner,
-      ]}
+        onDone(strings.reqOpened, created.id);
+      }, check)}
     >
-      {actions.map((action) => (
-        <tr key={action.id}>
-          <td>
-            <Link to={`/response-actions/${action.id}`}>{actionKindName(action.kind)}</Link>
-            <span className="block secondary-text">{action.description}</span>
-          </td>
-          {showOrganization && <td>{action.organization.name}</td>}
-          <td>
-            <ActionStatusTag status={action.status} />
-          </td>
-          <td>
-            <DueDate at={action.dueAt} overdue={action.overdue} />
-          </td>
-          <td>{action.owner ? action.owner.name : strings.none}</td>
-        </tr>
-      ))}
-    </DataTable>
+      <TextField
+        form={form}
+        label={strings.reqSubject}
+        error={problem?.fields.subject}
+        {...fields.bind('subject')}
+      />
+      <fieldset className="list-fieldset" id={fieldId(form, 'questions')} tabIndex={-1}>
+        <legend className="list-legend">{strings.reqQuestions}</legend>
+        {problem?.fields.questions && (
+          <p className="field-error-message">
+            <span className="visually-hidden">{strings.errorPrefix} </span>
+            {problem.fields.questions}
+          </p>
+        )}
+        {questions.map((question, index) => (
+          <TextAreaField
+            key={index}
+            form={form}
+            name={`questions-${String(index)}`}
+            label={format(strings.reqQuestionN, { n: String(index + 1) })}
+            value={question}
+            error={problem?.fields[`questions-${String(index)}`]}
+            onChange={(event) =>
+              setQuestions(questions.map((old, at) => (at === index ? event.target.value : old)))
+            }
+          />
+        ))}
+        <div className="button-row">
+          {questions.length < 30 && (
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                setQuestions([...questions, '']);
+                const next = fieldId(form, `questions-${String(questions.length)}`);
+                window.setTimeout(() => document.getElementById(next)?.focus(), 0);
+              }}
+            >
+              {strings.reqAddQuestion}
+            </button>
+          )}
+          {questions.length > 1 && (
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => setQuestions(questions.slice(0, -1))}
+            >
+              {strings.reqRemoveQuestion}
+            </button>
+          )}
+        </div>
+      </fieldset>
+      <DueAtField
+        form={form}
+        label={strings.reqDueAt}
+        error={problem?.fields.dueAt}
+        {...fields.bind('dueAt')}
+      />
+    </FollowUpForm>
   );
 }
 
 /** An officer orders the reporting organization to do something about the incident. */
-export function OrderActionForm({
-  incident,
-  onCancel,
-  onDone,
-}: {
-  /** The incident it is about; without one, the organization is chosen here. */
-  incident?: IncidentDetail;
-  onCancel: () => void;
-  onDone: (message: string, id: string) => void;
-}) {
+export function OrderActionForm({ incident, onCancel, onDone }: FollowUpFormProps) {
   const form = 'order-action';
-  const organizations = useOrganizationChoices(!incident);
   const fields = useFields({
     organizationId: incident?.organization.id ?? '',
     kind: '',
@@ -1494,112 +1446,92 @@ export function OrderActionForm({
       'dueAt',
       ...(suspending ? ['offeringId'] : []),
     ]);
-    if (fields.values.dueAt && !localToInstant(fields.values.dueAt))
-      found.dueAt = strings.incDateTimeInvalid;
-    return found;
+    return checkDueAt(found, fields.values.dueAt);
   };
   return (
-    <FormPanel id={form} title={strings.actNewHeading}>
-      <p>
-        {incident
-          ? format(strings.actNewIntro, { organization: incident.organization.name })
-          : strings.actNewIntroAny}
-      </p>
-      <SubmitForm
-        id={form}
-        submit={submit}
-        labels={labels}
-        submitLabel={strings.actNewSubmit}
-        actions={
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {strings.cancel}
-          </button>
-        }
-        onSubmit={submit.onSubmit(async () => {
-          const { values } = fields;
-          const created = await incidentsApi.orderAction({
-            organizationId,
-            ...(incident && { incidentId: incident.id }),
-            kind: values.kind as ActionKind,
-            description: values.description.trim(),
-            dueAt: localToInstant(values.dueAt),
-            ...(values.ownerUserId && { ownerUserId: values.ownerUserId }),
-            ...(suspending && values.offeringId && { offeringId: values.offeringId }),
-          });
-          onDone(
-            format(strings.actOrdered, { kind: actionKindName(values.kind as ActionKind) }),
-            created.id,
-          );
-        }, check)}
-      >
-        {!incident && (
-          <SelectField
-            form={form}
-            label={labels.organizationId}
-            options={[{ value: '', label: strings.chooseOne }, ...organizations]}
-            error={problem?.fields.organizationId}
-            {...fields.bind('organizationId')}
-          />
-        )}
+    <FollowUpForm
+      form={form}
+      title={strings.actNewHeading}
+      intro={strings.actNewIntro}
+      introAny={strings.actNewIntroAny}
+      incident={incident}
+      submit={submit}
+      labels={labels}
+      submitLabel={strings.actNewSubmit}
+      onCancel={onCancel}
+      organization={fields.bind('organizationId')}
+      onSubmit={submit.onSubmit(async () => {
+        const { values } = fields;
+        const created = await incidentsApi.orderAction({
+          organizationId,
+          ...(incident && { incidentId: incident.id }),
+          kind: values.kind as ActionKind,
+          description: values.description.trim(),
+          dueAt: localToInstant(values.dueAt),
+          ...(values.ownerUserId && { ownerUserId: values.ownerUserId }),
+          ...(suspending && values.offeringId && { offeringId: values.offeringId }),
+        });
+        onDone(
+          format(strings.actOrdered, { kind: actionKindName(values.kind as ActionKind) }),
+          created.id,
+        );
+      }, check)}
+    >
+      <SelectField
+        form={form}
+        label={labels.kind}
+        options={optionsWithBlank(strings.chooseOne, ACTION_KINDS, actionKindName)}
+        error={problem?.fields.kind}
+        {...fields.bind('kind')}
+      />
+      {suspending && (
         <SelectField
           form={form}
-          label={labels.kind}
-          options={optionsWithBlank(strings.chooseOne, ACTION_KINDS, actionKindName)}
-          error={problem?.fields.kind}
-          {...fields.bind('kind')}
-        />
-        {suspending && (
-          <SelectField
-            form={form}
-            label={labels.offeringId}
-            hint={strings.actOfferingHint}
-            options={[
-              {
-                value: '',
-                label:
-                  offerings.data?.items.length === 0 ? strings.actNoOfferings : strings.chooseOne,
-              },
-              ...(offerings.data?.items ?? []).map((offering) => ({
-                value: offering.id,
-                label: offering.name,
-              })),
-            ]}
-            error={problem?.fields.offeringId}
-            {...fields.bind('offeringId')}
-          />
-        )}
-        <TextAreaField
-          form={form}
-          label={labels.description}
-          hint={strings.actDescriptionHint}
-          rows={4}
-          error={problem?.fields.description}
-          {...fields.bind('description')}
-        />
-        <TextField
-          form={form}
-          label={labels.dueAt}
-          hint={strings.incLocalTimeHint}
-          type="datetime-local"
-          className="input input-date"
-          error={problem?.fields.dueAt}
-          {...fields.bind('dueAt')}
-        />
-        <SelectField
-          form={form}
-          label={labels.ownerUserId}
-          optional
+          label={labels.offeringId}
+          hint={strings.actOfferingHint}
           options={[
-            { value: '', label: strings.actNoOwner },
-            ...(people.data?.items ?? []).map((user) => ({
-              value: user.id,
-              label: format(strings.personWithEmail, { name: user.displayName, email: user.email }),
+            {
+              value: '',
+              label:
+                offerings.data?.items.length === 0 ? strings.actNoOfferings : strings.chooseOne,
+            },
+            ...(offerings.data?.items ?? []).map((offering) => ({
+              value: offering.id,
+              label: offering.name,
             })),
           ]}
-          error={problem?.fields.ownerUserId}
-          {...fields.bind('ownerUserId')}
+          error={problem?.fields.offeringId}
+          {...fields.bind('offeringId')}
         />
-      </SubmitForm>
-    </FormPanel>
+      )}
+      <TextAreaField
+        form={form}
+        label={labels.description}
+        hint={strings.actDescriptionHint}
+        rows={4}
+        error={problem?.fields.description}
+        {...fields.bind('description')}
+      />
+      <DueAtField
+        form={form}
+        label={labels.dueAt}
+        error={problem?.fields.dueAt}
+        {...fields.bind('dueAt')}
+      />
+      <SelectField
+        form={form}
+        label={labels.ownerUserId}
+        optional
+        options={[
+          { value: '', label: strings.actNoOwner },
+          ...(people.data?.items ?? []).map((user) => ({
+            value: user.id,
+            label: format(strings.personWithEmail, { name: user.displayName, email: user.email }),
+          })),
+        ]}
+        error={problem?.fields.ownerUserId}
+        {...fields.bind('ownerUserId')}
+      />
+    </FollowUpForm>
   );
 }

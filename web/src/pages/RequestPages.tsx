@@ -5,7 +5,6 @@ import {
   SelectField,
   SubmitForm,
   TextAreaField,
-  TextField,
   missing,
   useFields,
   useSubmit,
@@ -15,27 +14,25 @@ import {
 import { Fact } from '../components/lists';
 import { FormPanel, LoadedRecord, Page, Section, StatusMessage } from '../components/Page';
 import {
+  DueAtField,
   DueDate,
   DocumentList,
   EvidenceField,
+  IncidentListPage,
+  RequestRow,
   RequestStatusTag,
   byWhom,
+  checkDueAt,
+  inAWeek,
+  requestColumns,
   YES_NO_ANY,
 } from '../components/incidents';
-import {
-  CsvLink,
-  EmptyNotice,
-  FilterBar,
-  PagedResults,
-  unfiltered,
-  usePagedSearch,
-} from '../components/search';
+import { usePagedSearch } from '../components/search';
 import { formatDateTime } from '../display';
 import {
   REPORT_REQUESTS,
   REQUEST_STATUSES,
   incidentsApi,
-  instantToLocal,
   localToInstant,
   requestPath,
   type DocRef,
@@ -79,81 +76,53 @@ export function RequestsPage() {
     requestQuery,
     PAGE_SIZE,
   );
-  const { search, applied } = paged;
+  const { search } = paged;
   const form = 'request-filter';
-  const empty = paged.shown?.total === 0 && unfiltered(applied, NO_REQUEST_FILTER);
   return (
-    <Page
+    <IncidentListPage
       title={strings.reqListTitle}
       intro={office ? strings.reqListIntroOffice : strings.reqListIntro}
-    >
-      {hasPower(me, 'request_incident_report') && (
-        <FormBehindButton label={strings.reqNewButton} className="button">
-          {(close) => (
-            <RequestReportForm
-              onCancel={close}
-              onDone={(message, id) => navigate(`/report-requests/${id}`, { flash: message })}
-            />
-          )}
-        </FormBehindButton>
-      )}
-      <FilterBar label={strings.reqSearchLabel} submitLabel={strings.search} onApply={paged.apply}>
-        <SelectField
-          form={form}
-          label={strings.statusLabel}
-          options={optionsWithBlank(
-            strings.incAnyStatus,
-            REQUEST_STATUSES,
-            (status) => strings.reqStatuses[status] ?? status,
-          )}
-          {...search.bind('status')}
-        />
-        <SelectField
-          form={form}
-          label={strings.reqOverdueFilter}
-          options={YES_NO_ANY}
-          {...search.bind('overdue')}
-        />
-      </FilterBar>
-      <CsvLink
-        path={REPORT_REQUESTS}
-        query={requestQuery(applied)}
-        label={strings.incDownloadCsv}
-      />
-      {empty && <EmptyNotice>{office ? strings.reqEmptyOffice : strings.reqEmpty}</EmptyNotice>}
-      <PagedResults paged={paged} label={strings.reqListTitle}>
-        {(items) => (
-          <>
-            <thead>
-              <tr>
-                <th scope="col">{strings.reqSubject}</th>
-                {office && <th scope="col">{strings.organizationLabel}</th>}
-                <th scope="col">{strings.statusLabel}</th>
-                <th scope="col">{strings.reqDueAt}</th>
-                <th scope="col">{strings.reqRequestedAt}</th>
-              </tr>
-            </thead>
-            <tbody aria-busy={paged.list.loading}>
-              {items.map((request) => (
-                <tr key={request.id}>
-                  <td>
-                    <Link to={`/report-requests/${request.id}`}>{request.subject}</Link>
-                  </td>
-                  {office && <td>{request.organization.name}</td>}
-                  <td>
-                    <RequestStatusTag status={request.status} />
-                  </td>
-                  <td>
-                    <DueDate at={request.dueAt} overdue={request.overdue} />
-                  </td>
-                  <td>{formatDateTime(request.requestedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </>
-        )}
-      </PagedResults>
-    </Page>
+      start={
+        hasPower(me, 'request_incident_report') && (
+          <FormBehindButton label={strings.reqNewButton} className="button">
+            {(close) => (
+              <RequestReportForm
+                onCancel={close}
+                onDone={(message, id) => navigate(`/report-requests/${id}`, { flash: message })}
+              />
+            )}
+          </FormBehindButton>
+        )
+      }
+      searchLabel={strings.reqSearchLabel}
+      filters={
+        <>
+          <SelectField
+            form={form}
+            label={strings.statusLabel}
+            options={optionsWithBlank(
+              strings.incAnyStatus,
+              REQUEST_STATUSES,
+              (status) => strings.reqStatuses[status] ?? status,
+            )}
+            {...search.bind('status')}
+          />
+          <SelectField
+            form={form}
+            label={strings.reqOverdueFilter}
+            options={YES_NO_ANY}
+            {...search.bind('overdue')}
+          />
+        </>
+      }
+      paged={paged}
+      noFilter={NO_REQUEST_FILTER}
+      csvPath={REPORT_REQUESTS}
+      csvQuery={requestQuery}
+      empty={office ? strings.reqEmptyOffice : strings.reqEmpty}
+      columns={requestColumns(office)}
+      row={(request) => <RequestRow request={request} showOrganization={office} />}
+    />
   );
 }
 
@@ -283,7 +252,7 @@ function RequestActionForm({
   const fields = useFields({
     text: '',
     note: '',
-    dueAt: instantToLocal(new Date(Date.now() + 7 * 86_400_000)),
+    dueAt: inAWeek(),
   });
   const [answers, setAnswers] = useState<string[]>(() => request.questions.map(() => ''));
   const [documents, setDocuments] = useState<DocRef[]>([]);
@@ -303,11 +272,7 @@ function RequestActionForm({
   const check = (): Record<string, string> => {
     if (action === 'answer') return missing(fields.values, ['text']);
     if (action === 'return') {
-      const found = missing(fields.values, ['note', 'dueAt']);
-      if (fields.values.dueAt && !localToInstant(fields.values.dueAt)) {
-        found.dueAt = strings.incDateTimeInvalid;
-      }
-      return found;
+      return checkDueAt(missing(fields.values, ['note', 'dueAt']), fields.values.dueAt);
     }
     if (action === 'withdraw') return missing(fields.values, ['note']);
     return {};
@@ -397,12 +362,9 @@ function RequestActionForm({
           />
         )}
         {action === 'return' && (
-          <TextField
+          <DueAtField
             form={form}
             label={labels.dueAt ?? ''}
-            hint={strings.incLocalTimeHint}
-            type="datetime-local"
-            className="input input-date"
             error={problem?.fields.dueAt}
             {...fields.bind('dueAt')}
           />
